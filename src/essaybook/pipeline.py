@@ -1,0 +1,71 @@
+"""The whole conversion, from folders to pages, shared by Sphinx and the command line.
+
+Reads every seed and the editorial layer, collects every problem from all of
+them, and only if there are none renders the pages. Writing is separate
+(:mod:`essaybook.write`), so ``check`` can run the same steps and write nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .edition import Chapter, Edition, load_edition, resolve
+from .parse import Essay, read_seed
+from .problems import Problem, ProblemsError
+from .render import render_book
+from .terms import TermMatcher
+
+__all__ = ["Book", "build_book", "seed_files"]
+
+
+@dataclass(frozen=True)
+class Book:
+    edition: Edition
+    chapters: list[Chapter]
+    matcher: TermMatcher
+    pages: dict[str, str]
+    skipped: list[str]
+
+
+def _display(path: Path, base: Path) -> str:
+    try:
+        return os.path.relpath(path, base)
+    except ValueError:
+        return str(path)
+
+
+def seed_files(seeds_dir: Path) -> list[Path]:
+    """The seeds, in the order the book reads them: by file name."""
+    if not seeds_dir.is_dir():
+        return []
+    return sorted((p for p in seeds_dir.iterdir() if p.suffix == ".txt" and p.is_file()), key=lambda p: p.name)
+
+
+def build_book(seeds_dir: Path, conf_dir: Path, base: Path | None = None) -> Book:
+    """Parse, check and render; raise :class:`ProblemsError` with every problem."""
+    base = base or Path.cwd()
+    problems: list[Problem] = []
+    essays: list[Essay] = []
+    for file in seed_files(seeds_dir):
+        try:
+            essays.append(read_seed(file, _display(file, base)))
+        except ProblemsError as err:
+            problems.extend(err.problems)
+    conf_display = _display(conf_dir, base)
+    try:
+        edition = load_edition(conf_dir, conf_display)
+    except ProblemsError as err:
+        raise ProblemsError(problems + err.problems) from None
+    chapters, more, skipped = resolve(edition, essays, conf_display)
+    problems += more
+    if not seed_files(seeds_dir) and not problems:
+        problems.append(
+            Problem(_display(seeds_dir, base), 0, 0, "seed.none", "there are no essays: no .txt file in this folder",
+                    "add an essay as a UTF-8 .txt file: its title on the first line, then its paragraphs")
+        )
+    if problems:
+        raise ProblemsError(problems)
+    matcher = TermMatcher(edition.terms)
+    return Book(edition, chapters, matcher, render_book(chapters, edition, matcher), skipped)

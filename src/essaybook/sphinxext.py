@@ -1,0 +1,348 @@
+"""The Sphinx side of the book: convert at build start, link terms back to their uses.
+
+Read the Docs runs plain ``sphinx-build`` without ``make``, so conversion has
+to happen inside Sphinx: at ``builder-inited``, before Sphinx looks for source
+files, the seeds and ``conf/`` are converted and the pages written (only those
+that changed). Everything else here is Sphinx-native bookkeeping:
+
+* *where used*: each essay page's term uses are collected into the build
+  environment at ``doctree-read`` (merged for parallel reads, purged with the
+  page) and written under each glossary entry by a post-transform, as ordinary
+  cross-references, so every builder (HTML, single page, EPUB, LaTeX) links them;
+* two directives for hand-written pages: ``book-chapters`` (the chapters'
+  table of contents, in seed order) and ``seed-table`` (each seed with its
+  SHA-256), whose pages are re-read when the seeds change;
+* a check that a generated page holds only what the converter means to emit,
+  in case escaping ever fails: defence in depth for untrusted text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from docutils.statemachine import StringList
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.directives.other import TocTree
+from sphinx.environment import BuildEnvironment
+from sphinx.errors import SphinxError
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from . import __version__
+from .edition import load_book
+from .pipeline import Book, build_book
+from .problems import ProblemsError
+from .render import GLOSSARY, chapter_docs
+from .write import write_pages
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["setup"]
+
+
+class EssayBookError(SphinxError):
+    category = "Essay book input error"
+
+
+@dataclass
+class _State:
+    book: Book
+    prefix: str  # docname prefix of generated pages, e.g. "book/"
+    chapters: list[str]  # chapter docnames in reading order
+    seeds: list[tuple[str, str, str, int]]  # (file name, title, sha256, paragraphs)
+    changed: set[str]
+
+
+def _state(app: Sphinx) -> _State:
+    return app._essaybook_state  # type: ignore[attr-defined]
+
+
+# --- events -------------------------------------------------------------------
+
+
+def _paths(app: Sphinx) -> tuple[Path, Path, Path]:
+    confdir = Path(app.confdir)
+    return (
+        (confdir / app.config.essaybook_seeds_dir).resolve(),
+        (confdir / app.config.essaybook_conf_dir).resolve(),
+        (Path(app.srcdir) / app.config.essaybook_output_dir).resolve(),
+    )
+
+
+def _fail(err: ProblemsError) -> EssayBookError:
+    return EssayBookError(
+        f"{err}\nNothing was written and the last good build is untouched; fix the above and build again."
+    )
+
+
+def config_inited(app: Sphinx, config: Any) -> None:
+    """Take the book's title, version and copyright from ``conf/book.toml``."""
+    _, conf_dir, _ = _paths(app)
+    try:
+        book = load_book(conf_dir, app.config.essaybook_conf_dir)
+    except ProblemsError as err:
+        raise _fail(err) from None
+    config.project = book.title
+    config.author = book.author or book.editor
+    config.copyright = book.copyright
+    config.version = config.release = book.version
+    if "language" not in getattr(config, "_overrides", {}):
+        config.language = book.language
+    config.html_title = book.title
+    # Only the hand-written title page enables substitutions (in its front
+    # matter); generated pages, which hold seed text, never do.
+    config.myst_substitutions = {
+        **getattr(config, "myst_substitutions", {}),
+        "book_title": book.title,
+        "book_subtitle": book.subtitle,
+        "book_author": book.author,
+        "book_editor": book.editor,
+    }
+
+
+def builder_inited(app: Sphinx) -> None:
+    seeds_dir, conf_dir, out_dir = _paths(app)
+    try:
+        book = build_book(seeds_dir, conf_dir, Path(app.confdir).parent)
+        report = write_pages(out_dir, book.pages, str(app.config.essaybook_output_dir))
+    except ProblemsError as err:
+        raise _fail(err) from None
+    for line in book.skipped:
+        logger.info("essaybook: %s", line)
+    logger.info(
+        "essaybook: %d essays, %d pages written, %d unchanged, %d removed",
+        len(book.chapters), len(report.written), len(report.unchanged), len(report.removed),
+    )
+    prefix = str(app.config.essaybook_output_dir).strip("/") + "/"
+    app.env.settings["raw_enabled"] = False
+    app.env.settings["file_insertion_enabled"] = False
+    app._essaybook_state = _State(  # type: ignore[attr-defined]
+        book=book,
+        prefix=prefix,
+        chapters=[prefix + chapter_docs(c)[0] for c in book.chapters],
+        seeds=[(c.essay.name, c.essay.title, c.essay.sha256, len(c.essay.paragraphs)) for c in book.chapters],
+        changed=set(),
+    )
+
+
+def env_get_outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """Re-read hand-written pages whose directives list what changed."""
+    state = _state(app)
+    state.changed = added | changed | removed
+    users: dict[str, set[str]] = getattr(env, "essaybook_users", {})
+    facts = {"chapters": state.chapters, "seeds": state.seeds}
+    old = getattr(env, "essaybook_facts", {})
+    env.essaybook_facts = facts  # type: ignore[attr-defined]
+    stale = [kind for kind in facts if old.get(kind) != facts[kind]]
+    return sorted({doc for kind in stale for doc in users.get(kind, ()) if doc in env.found_docs})
+
+
+def env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """The glossary lists term uses: rewrite it when any essay page changed."""
+    state = _state(app)
+    glossary = state.prefix + GLOSSARY
+    if any(doc.startswith(state.prefix) for doc in state.changed) and glossary in env.found_docs:
+        return [glossary]
+    return []
+
+
+_PARA = re.compile(r"(?P<slug>[a-z][a-z0-9-]*)-p(?P<n>[0-9]+)")
+_ALLOWED = (nodes.paragraph, nodes.Text, nodes.target, addnodes.pending_xref, nodes.inline, nodes.footnote_reference)
+
+
+def doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    state = _state(app)
+    env = app.env
+    docname = env.docname
+    if not docname.startswith(state.prefix):
+        return
+    uses: list[tuple[str, str, int]] = []
+    matcher = state.book.matcher
+    for box in doctree.findall(nodes.container):
+        if "essay-text" not in box["classes"]:
+            continue
+        for node in box.findall(lambda n: not isinstance(n, _ALLOWED + (nodes.container,))):
+            logger.warning(
+                "a generated page holds a %s element, which the converter never emits: "
+                "seed text may have been read as markup; report this as a bug",
+                node.tagname, location=node, type="essaybook", subtype="unsafe-node",
+            )
+        for para in box.findall(nodes.paragraph):
+            match = next((m for i in para["ids"] if (m := _PARA.fullmatch(i))), None)
+            if match is None:
+                continue
+            for key in sorted(matcher.terms_in(para.astext())):
+                uses.append((key, match.group(0), int(match["n"])))
+    for note in doctree.findall(nodes.footnote):
+        for key in sorted(matcher.terms_in(note.astext())):
+            uses.append((key, "", 0))
+    for ref in doctree.findall(addnodes.pending_xref):
+        if ref.get("reftype") == "term" and not any(isinstance(a, nodes.container) for a in _ancestors(ref)):
+            uses.append((ref["reftarget"].lower(), "", 0))
+    if uses:
+        env.essaybook_uses = getattr(env, "essaybook_uses", {})  # type: ignore[attr-defined]
+        env.essaybook_uses[docname] = sorted(set(uses))
+
+
+def _ancestors(node: nodes.Node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
+def env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    getattr(env, "essaybook_uses", {}).pop(docname, None)
+    for users in getattr(env, "essaybook_users", {}).values():
+        users.discard(docname)
+
+
+def env_merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    theirs = getattr(other, "essaybook_uses", {})
+    if theirs:
+        env.essaybook_uses = getattr(env, "essaybook_uses", {})  # type: ignore[attr-defined]
+        env.essaybook_uses.update({d: theirs[d] for d in docnames if d in theirs})
+    for kind, users in getattr(other, "essaybook_users", {}).items():
+        mine = _users(env, kind)
+        mine.update(users & docnames)
+
+
+def _users(env: BuildEnvironment, kind: str) -> set[str]:
+    if not hasattr(env, "essaybook_users"):
+        env.essaybook_users = {}  # type: ignore[attr-defined]
+    return env.essaybook_users.setdefault(kind, set())
+
+
+# --- where used ---------------------------------------------------------------
+
+
+class WhereUsed(SphinxPostTransform):
+    """Under each glossary entry, link every paragraph that uses the term."""
+
+    # Before ReferencesResolver (10), so the links added here get resolved.
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        app = self.app
+        state = _state(app)
+        docname = self.env.docname
+        if docname != state.prefix + GLOSSARY:
+            return
+        order = {doc: i for i, doc in enumerate(d for c in state.chapters for d in _chapter_pages(self.env, c))}
+        by_term: dict[str, dict[str, list[tuple[str, int]]]] = {}
+        for doc, uses in getattr(self.env, "essaybook_uses", {}).items():
+            if doc == docname or doc not in order:
+                continue
+            for key, label, number in uses:
+                by_term.setdefault(key, {}).setdefault(doc, []).append((label, number))
+        for glossary in self.document.findall(addnodes.glossary):
+            for item in glossary.findall(nodes.definition_list_item):
+                terms = [t for t in item.children if isinstance(t, nodes.term)]
+                definition = next((d for d in item.children if isinstance(d, nodes.definition)), None)
+                if not terms or definition is None:
+                    continue
+                key = terms[0].astext().lower()
+                definition += self._used_in(docname, by_term.get(key, {}), order)
+
+    def _used_in(self, fromdoc: str, pages: dict[str, list[tuple[str, int]]], order: dict[str, int]) -> nodes.paragraph:
+        para = nodes.paragraph(classes=["where-used"])
+        para += nodes.emphasis(text="Used in: ")
+        if not pages:
+            para += nodes.Text("no essay of this edition.")
+            return para
+        for i, doc in enumerate(sorted(pages, key=order.__getitem__)):
+            if i:
+                para += nodes.Text("; ")
+            title = self.env.titles[doc].astext() if doc in self.env.titles else doc
+            para += _xref(fromdoc, "doc", "/" + doc, title)
+            refs = sorted(n for n in pages[doc] if n[0])
+            for j, (label, number) in enumerate(refs):
+                para += nodes.Text(", " if j else " ")
+                para += _xref(fromdoc, "ref", label, f"¶{number}")
+            if any(not label for label, _ in pages[doc]):
+                para += nodes.Text(" (notes)" if not refs else ", notes")
+        para += nodes.Text(".")
+        return para
+
+
+def _chapter_pages(env: BuildEnvironment, chapter_index: str) -> list[str]:
+    pages = [chapter_index]
+    pages += env.toctree_includes.get(chapter_index, [])
+    return pages
+
+
+def _xref(fromdoc: str, reftype: str, target: str, text: str) -> addnodes.pending_xref:
+    ref = addnodes.pending_xref(
+        "", refdomain="std", reftype=reftype, reftarget=target, refexplicit=True, refwarn=True, refdoc=fromdoc
+    )
+    ref += nodes.inline(text=text, classes=["std", f"std-{reftype}"])
+    return ref
+
+
+# --- directives for hand-written pages ---------------------------------------
+
+
+class BookChapters(TocTree):
+    """A toctree of the book's chapters, in seed order: ``{book-chapters}``."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        _users(self.env, "chapters").add(self.env.docname)
+        self.content = StringList(["/" + doc for doc in _state(self.env.app).chapters], source="book-chapters")
+        return super().run()
+
+
+class SeedTable(SphinxDirective):
+    """A table of the seeds: file, title, paragraphs, SHA-256: ``{seed-table}``."""
+
+    has_content = False
+    option_spec = {"class": directives.class_option}
+
+    def run(self) -> list[nodes.Node]:
+        _users(self.env, "seeds").add(self.env.docname)
+        table = nodes.table(classes=["seed-table", *self.options.get("class", [])])
+        group = nodes.tgroup(cols=4)
+        table += group
+        for width in (20, 35, 10, 35):
+            group += nodes.colspec(colwidth=width)
+        head = nodes.thead()
+        head += _row("Seed file", "Title", "Paragraphs", "SHA-256", code=())
+        group += head
+        body = nodes.tbody()
+        for name, title, sha, count in _state(self.env.app).seeds:
+            body += _row(name, title, str(count), sha, code=(0, 3))
+        group += body
+        return [table]
+
+
+def _row(*cells: str, code: tuple[int, ...]) -> nodes.row:
+    row = nodes.row()
+    for i, text in enumerate(cells):
+        entry = nodes.entry()
+        entry += nodes.paragraph("", "", nodes.literal(text=text) if i in code else nodes.Text(text))
+        row += entry
+    return row
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("essaybook_seeds_dir", "../seeds", "env", types=frozenset({str}))
+    app.add_config_value("essaybook_conf_dir", "../conf", "env", types=frozenset({str}))
+    app.add_config_value("essaybook_output_dir", "book", "env", types=frozenset({str}))
+    app.add_directive("book-chapters", BookChapters)
+    app.add_directive("seed-table", SeedTable)
+    app.add_post_transform(WhereUsed)
+    app.connect("config-inited", config_inited)
+    app.connect("builder-inited", builder_inited)
+    app.connect("env-get-outdated", env_get_outdated)
+    app.connect("env-get-updated", env_get_updated)
+    app.connect("doctree-read", doctree_read)
+    app.connect("env-purge-doc", env_purge_doc)
+    app.connect("env-merge-info", env_merge_info)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
