@@ -108,7 +108,7 @@ def parse_seed(data: bytes, name: str, path: str | None = None) -> Essay:
     bad = [(i, c, why) for i, c in enumerate(text) if (why := _bad_character(c))]
     for i, c, why in bad[:_MAX_CHAR_REPORTS]:
         line, column = line_col(text, i)
-        label = unicodedata.name(c, "") or why
+        label = unicodedata.name(c, "")
         problems.append(
             Problem(
                 path,

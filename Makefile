@@ -1,0 +1,67 @@
+# The essay as a book. `make` or `make help` lists the targets.
+# `make html` and `make test` create .venv from pyproject.toml on first use.
+
+PYTHON     ?= python3
+VENV       ?= .venv
+BIN        := $(VENV)/bin
+BUILDDIR   ?= _build
+SPHINXOPTS ?= -W --keep-going -n
+PORT       ?= 8000
+SPHINX     := $(BIN)/python -m sphinx -d $(BUILDDIR)/doctrees $(SPHINXOPTS)
+STAGE      := $(BUILDDIR)/.staging
+STAMP      := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: venv help html epub singlehtml serve livehtml test check convert lint clean
+
+help: ## Show this list of targets
+	@echo "Usage: make <target>"
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]*:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml docs/requirements.txt tests/requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r docs/requirements.txt -r tests/requirements.txt -e '.[test,dev]'
+	touch $@
+
+venv: $(STAMP) ## Create .venv with the pinned build and test tools
+
+# Each builder writes into a staging folder and is published only on success,
+# so a failed build leaves the last good output in $(BUILDDIR) untouched.
+html: $(STAMP) ## Build the HTML book into _build/html
+	$(SPHINX) -b html docs $(STAGE)/html
+	$(BIN)/python -m essaybook publish $(STAGE)/html $(BUILDDIR)/html
+	@echo "The book is in $(BUILDDIR)/html/index.html ('make serve' to read it with search)."
+
+singlehtml: $(STAMP) ## Build the whole book as one page into _build/singlehtml
+	$(SPHINX) -b singlehtml docs $(STAGE)/singlehtml
+	$(BIN)/python -m essaybook publish $(STAGE)/singlehtml $(BUILDDIR)/singlehtml
+
+epub: $(STAMP) ## Build the EPUB into _build/epub
+	$(SPHINX) -b epub docs $(STAGE)/epub
+	$(BIN)/python -m essaybook publish $(STAGE)/epub $(BUILDDIR)/epub
+
+serve: ## Serve _build/html on http://127.0.0.1:$(PORT)/ (search needs http)
+	@test -f $(BUILDDIR)/html/index.html || { echo "No book yet: run 'make html' first."; exit 1; }
+	$(PYTHON) -m http.server --bind 127.0.0.1 --directory $(BUILDDIR)/html $(PORT)
+
+livehtml: $(STAMP) ## Rebuild on every change to seeds/, conf/, docs/ or src/, with live reload
+	$(BIN)/sphinx-autobuild docs $(BUILDDIR)/livehtml $(SPHINXOPTS) --host 127.0.0.1 --port $(PORT) \
+		--watch seeds --watch conf --watch src --ignore '*/docs/book/*'
+
+check: $(STAMP) ## Check seeds/ and conf/ and print every problem, without building
+	$(BIN)/python -m essaybook check
+
+convert: $(STAMP) ## Write the generated MyST pages into docs/book without building
+	$(BIN)/python -m essaybook convert
+
+test: $(STAMP) ## Run every test (unit, fixtures, Sphinx projects, builds, browser)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## Check the code with ruff
+	$(BIN)/ruff check src tests docs/conf.py
+	$(BIN)/ruff format --check src tests docs/conf.py
+
+clean: ## Remove builds and generated pages (never a file the generator did not write)
+	rm -rf $(BUILDDIR)
+	test ! -x $(BIN)/python || $(BIN)/python -m essaybook clean

@@ -1,0 +1,110 @@
+"""The command line: check and convert without Sphinx, publish a finished build.
+
+``check`` validates every seed and the editorial layer and prints every
+problem (exit 1 if any); ``convert`` writes the pages as the Sphinx build
+would; ``publish`` moves a finished build into place in one step, so a failed
+build never replaces the last good one; ``clean`` removes generated pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from .pipeline import build_book
+from .problems import ProblemsError
+from .write import MANIFEST, _ours, write_pages
+
+ROOT = Path.cwd()
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of .txt essays (default: seeds)")
+    parser.add_argument("--conf", type=Path, default=Path("conf"), help="editorial layer folder (default: conf)")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    book = build_book(args.seeds, args.conf)
+    for line in book.skipped:
+        print(f"note: {line}")
+    print(f"ok: {len(book.chapters)} essays, {len(book.pages)} pages, "
+          f"{len(book.edition.terms)} glossary terms, {len(book.edition.notes)} notes")
+    return 0
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    book = build_book(args.seeds, args.conf)
+    report = write_pages(args.out, book.pages)
+    print(f"{len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed")
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Copy a finished build beside the destination, then swap it in with renames."""
+    src, dest = args.src, args.dest
+    if not (src / "index.html").is_file() and not any(src.iterdir()):
+        print(f"error: {src} holds no build", file=sys.stderr)
+        return 1
+    fresh = dest.with_name(dest.name + ".new")
+    old = dest.with_name(dest.name + ".old")
+    for stale in (fresh, old):
+        shutil.rmtree(stale, ignore_errors=True)
+    shutil.copytree(src, fresh, symlinks=True)
+    if dest.exists():
+        os.replace(dest, old)
+    os.replace(fresh, dest)
+    shutil.rmtree(old, ignore_errors=True)
+    return 0
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    out: Path = args.out
+    try:
+        names = json.loads((out / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        names = []
+    removed = 0
+    for name in names:
+        page = out / name
+        if page.is_file() and _ours(page):
+            page.unlink()
+            removed += 1
+    (out / MANIFEST).unlink(missing_ok=True)
+    for folder in sorted((p for p in out.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    if out.is_dir() and not any(out.iterdir()):
+        out.rmdir()
+    print(f"{removed} generated pages removed")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="essaybook", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("check", help="validate seeds and conf/, print every problem")
+    _common(p)
+    p.set_defaults(func=cmd_check)
+    p = sub.add_parser("convert", help="write the MyST pages without building")
+    _common(p)
+    p.add_argument("--out", type=Path, default=Path("docs/book"), help="where pages go (default: docs/book)")
+    p.set_defaults(func=cmd_convert)
+    p = sub.add_parser("publish", help="replace DEST by a finished build SRC in one step")
+    p.add_argument("src", type=Path)
+    p.add_argument("dest", type=Path)
+    p.set_defaults(func=cmd_publish)
+    p = sub.add_parser("clean", help="remove the generated pages (and only those)")
+    p.add_argument("--out", type=Path, default=Path("docs/book"))
+    p.set_defaults(func=cmd_clean)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ProblemsError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(err.problems)} problem(s); nothing was written.", file=sys.stderr)
+        return 1
