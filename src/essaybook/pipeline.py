@@ -14,7 +14,7 @@ from pathlib import Path
 from .edition import Chapter, Edition, load_edition, resolve
 from .parse import Essay, read_seed
 from .problems import Problem, ProblemsError
-from .render import render_book
+from .render import GLOSSARY, SOURCES, chapter_labels, render_book
 from .terms import TermMatcher
 
 __all__ = ["Book", "build_book", "seed_files"]
@@ -43,6 +43,25 @@ def seed_files(seeds_dir: Path) -> list[Path]:
     return sorted((p for p in seeds_dir.iterdir() if p.suffix == ".txt" and p.is_file()), key=lambda p: p.name)
 
 
+def _label_clashes(chapters: list[Chapter], edition: Edition) -> list[Problem]:
+    """Anchors are derived from page names, so two essays could still collide
+    (``a.txt``'s third paragraph and an essay named ``a-p3.txt``)."""
+    owner: dict[str, str] = {GLOSSARY: "the glossary", SOURCES: "the sources page"}
+    owner.update({f"source-{s.id}": "a source" for s in edition.sources})
+    problems = []
+    for chapter in chapters:
+        for label in chapter_labels(chapter):
+            if label in owner and owner[label] != chapter.essay.path:
+                problems.append(
+                    Problem(chapter.essay.path, 0, 0, "seed.duplicate-name",
+                            f"this essay's anchor '{label}' is also used by {owner[label]}",
+                            f"give the essay another slug in conf/book.toml under [essays.\"{chapter.essay.name}\"]")
+                )
+                break
+            owner.setdefault(label, chapter.essay.path)
+    return problems
+
+
 def build_book(seeds_dir: Path, conf_dir: Path, base: Path | None = None) -> Book:
     """Parse, check and render; raise :class:`ProblemsError` with every problem."""
     base = base or Path.cwd()
@@ -60,6 +79,7 @@ def build_book(seeds_dir: Path, conf_dir: Path, base: Path | None = None) -> Boo
         raise ProblemsError(problems + err.problems) from None
     chapters, more, skipped = resolve(edition, essays, conf_display)
     problems += more
+    problems += _label_clashes(chapters, edition)
     if not seed_files(seeds_dir) and not problems:
         problems.append(
             Problem(_display(seeds_dir, base), 0, 0, "seed.none", "there are no essays: no .txt file in this folder",

@@ -16,7 +16,16 @@ from .edition import Chapter, Edition, NoteAt, PartPlan, Source, citation
 from .escape import escape_text
 from .terms import Match, TermMatcher
 
-__all__ = ["render_book", "render_paragraph", "MARKER", "paragraph_label", "chapter_docs", "GLOSSARY", "SOURCES"]
+__all__ = [
+    "GLOSSARY",
+    "MARKER",
+    "SOURCES",
+    "chapter_docs",
+    "chapter_labels",
+    "paragraph_label",
+    "render_book",
+    "render_paragraph",
+]
 
 MARKER = "% essaybook: generated page"
 GLOSSARY = "glossary"
@@ -198,6 +207,15 @@ def _sources_page(edition: Edition) -> str:
     if not edition.sources:
         out.append("No sources are listed yet: add them to `conf/sources.toml`.\n")
     return "\n".join(out)
+
+
+def chapter_labels(chapter: Chapter) -> list[str]:
+    """Every cross-reference label a chapter's pages define."""
+    labels = [chapter.slug]
+    if chapter.has_parts:
+        labels += [f"{chapter.slug}-part-{p.number}" for p in chapter.parts]
+    labels += [paragraph_label(chapter.slug, n) for n in range(1, len(chapter.essay.paragraphs) + 1)]
+    return labels
 
 
 def chapter_docs(chapter: Chapter) -> list[str]:
