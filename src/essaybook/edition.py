@@ -149,9 +149,13 @@ class _Locator:
 
     def key(self, key: str, after: int = 0, value: str | None = None) -> int:
         regex = re.compile(r"\s*" + re.escape(key) + r"\s*=")
+        # A misspelt table ([[term]] for [[terms]]) is a key of the table above it.
+        table = re.compile(r"\s*\[\[?\s*" + re.escape(key) + r"\s*[\].]")
         for n in range(max(after, 1), len(self.lines) + 1):
             line = self.lines[n - 1]
-            if n > after and after and re.match(r"\s*\[", line):
+            if value is None and table.match(line):
+                return n
+            if n > after and after > 1 and re.match(r"\s*\[", line):
                 break
             if regex.match(line) and (value is None or value in line):
                 return n

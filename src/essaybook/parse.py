@@ -83,13 +83,16 @@ def parse_seed(data: bytes, name: str, path: str | None = None) -> Essay:
     problems: list[Problem] = []
     digest = hashlib.sha256(data).hexdigest()
 
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    data = data[bom:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        # Everything before the first bad byte is valid UTF-8: decode it to
+        # count lines (CR and CRLF too, as below) and columns in characters,
+        # as an editor does. The byte offset is the file's, BOM included.
+        before = data[: err.start].decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        line, column = line_col(before, len(before))
         raise ProblemsError(
             [
                 Problem(
@@ -97,7 +100,7 @@ def parse_seed(data: bytes, name: str, path: str | None = None) -> Essay:
                     line,
                     column,
                     "seed.encoding",
-                    f"not UTF-8: byte 0x{data[err.start]:02X} at byte offset {err.start} ({err.reason})",
+                    f"not UTF-8: byte 0x{data[err.start]:02X} at byte offset {err.start + bom} ({err.reason})",
                     "save the file as UTF-8 (in most editors: 'Save with encoding' > UTF-8) and build again",
                 )
             ]

@@ -66,8 +66,11 @@ class TermMatcher:
             return
         for m in self._regex.finditer(text):
             # A combining mark after the match belongs to its last letter, so
-            # the match is not a whole word ("Islam" + U+0301 is not "Islam").
+            # the match is not a whole word ("Islam" + U+0301 is not "Islam");
+            # one before it ends a letter of the same word ("e" + U+0301 + "Islam").
             if m.end() < len(text) and unicodedata.category(text[m.end()]).startswith("M"):
+                continue
+            if m.start() > 0 and unicodedata.category(text[m.start() - 1]).startswith("M"):
                 continue
             term = self._term_for(m.group())
             if term is not None:
