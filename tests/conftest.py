@@ -20,3 +20,23 @@ def rootdir() -> Path:
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def book_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the real project (docs/, conf/, seeds/) to build in, so the checkout's docs/ is never written."""
+    from sitebuild import copy_project
+
+    return copy_project(tmp_path_factory.mktemp("book"))
+
+
+@pytest.fixture(scope="session")
+def built_book(book_project: Path) -> Path:
+    """The real book built once per session as ``make html`` builds it; its HTML folder.
+
+    The build must succeed without a warning. Tests only read this folder.
+    """
+    from sitebuild import SOURCE_DATE_EPOCH, build_html
+
+    result = build_html(book_project, book_project / "_build" / "html", env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
+    return result.check()

@@ -136,6 +136,7 @@ def env_get_outdated(app: Sphinx, env: BuildEnvironment, added: set[str], change
     """Re-read hand-written pages whose directives list what changed."""
     state = _state(app)
     state.changed = added | changed | removed
+    _remove_outputs(app, {doc for doc in removed if doc.startswith(state.prefix)})
     users: dict[str, set[str]] = getattr(env, "essaybook_users", {})
     facts = {"chapters": state.chapters, "seeds": state.seeds}
     old = getattr(env, "essaybook_facts", {})
@@ -144,12 +145,37 @@ def env_get_outdated(app: Sphinx, env: BuildEnvironment, added: set[str], change
     return sorted({doc for kind in stale for doc in users.get(kind, ()) if doc in env.found_docs})
 
 
+def _remove_outputs(app: Sphinx, docnames: set[str]) -> None:
+    """Delete the built pages of generated pages that are gone (a removed seed).
+
+    Sphinx never deletes output, so an incremental build would keep publishing
+    an essay after its seed was removed.
+    """
+    outfile = getattr(app.builder, "get_outfilename", None)
+    if outfile is None:
+        return
+    outdir = Path(app.outdir).resolve()
+    for doc in sorted(docnames):
+        page = Path(outfile(doc)).resolve()
+        if outdir not in page.parents or not page.is_file():
+            continue
+        page.unlink()
+        parent = page.parent
+        while parent != outdir and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+
+
 def env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """The glossary lists term uses: rewrite it when any essay page changed."""
+    """When an essay page was added, changed or removed, write every page again (without re-reading).
+
+    The glossary lists term uses; and every page shows the chapters and their
+    titles (sidebar, previous and next links), which Sphinx only refreshes on
+    the pages it re-reads, so a page left alone would link a removed essay.
+    """
     state = _state(app)
-    glossary = state.prefix + GLOSSARY
-    if any(doc.startswith(state.prefix) for doc in state.changed) and glossary in env.found_docs:
-        return [glossary]
+    if any(doc.startswith(state.prefix) for doc in state.changed):
+        return sorted(env.found_docs)
     return []
 
 

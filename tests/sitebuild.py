@@ -1,0 +1,183 @@
+"""Build copies of the project in temporary folders, the way a reader's checkout or Read the Docs would.
+
+The extension writes generated pages into ``<srcdir>/book``, so a book made from
+other seeds or another ``conf/`` must never be built in the real ``docs/``:
+these helpers copy ``docs/`` (without generated pages or builds), ``conf/`` and
+``seeds/`` into a temporary project and run ``python -m sphinx`` on it in a
+child process, exactly as ``make html`` and Read the Docs do. They also hold
+the few HTML readers the end-to-end tests share: the essay text of a page, the
+chain of "next" links, the pages of a build.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bs4 import BeautifulSoup, Tag
+
+ROOT = Path(__file__).resolve().parents[1]
+STRICT = ("-W", "--keep-going", "-n")
+# A fixed moment for reproducible builds (https://reproducible-builds.org/specs/source-date-epoch/).
+SOURCE_DATE_EPOCH = "1700000000"
+
+__all__ = [
+    "ROOT",
+    "STRICT",
+    "SOURCE_DATE_EPOCH",
+    "BuildResult",
+    "copy_project",
+    "sphinx",
+    "build_html",
+    "build_project",
+    "soup",
+    "norm",
+    "essay_paragraphs",
+    "heading_text",
+    "next_chain",
+    "html_pages",
+]
+
+
+@dataclass
+class BuildResult:
+    args: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+    outdir: Path
+
+    @property
+    def problems(self) -> list[str]:
+        """Every warning or error line Sphinx printed (it prints them on stderr)."""
+        return [line for line in self.stderr.splitlines() if re.search(r"\b(WARNING|ERROR|CRITICAL)\b|[Ee]rror", line)]
+
+    def check(self) -> Path:
+        """The output folder, after asserting the build succeeded without a single warning."""
+        assert self.returncode == 0, f"sphinx {' '.join(self.args)} failed ({self.returncode}):\n{self.stderr[-6000:]}"
+        assert not self.problems, "the build printed warnings:\n" + "\n".join(self.problems[:50])
+        assert self.stderr.strip() == "", f"unexpected output on stderr:\n{self.stderr[-6000:]}"
+        return self.outdir
+
+
+def _ignore_generated(folder: str, names: list[str]) -> set[str]:
+    # Generated pages and earlier builds are outputs, not sources: a fresh clone has neither.
+    if Path(folder).resolve() == (ROOT / "docs").resolve():
+        return {n for n in names if n in {"book", "_build"}}
+    return {n for n in names if n in {"__pycache__", ".DS_Store"}}
+
+
+def copy_project(dest: Path, *, seeds: Path | Iterable[Path] | None = None, conf: Path | None = None) -> Path:
+    """Copy ``docs/``, ``conf/`` and ``seeds/`` into ``dest``.
+
+    ``seeds`` may be a folder or a list of files to use instead of the real
+    seeds, ``conf`` a folder to use instead of the real ``conf/``. The package
+    itself is imported from the checkout (it is installed in editable mode).
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "docs", dest / "docs", ignore=_ignore_generated)
+    shutil.copytree(conf or ROOT / "conf", dest / "conf")
+    if seeds is None or isinstance(seeds, Path):
+        shutil.copytree(seeds or ROOT / "seeds", dest / "seeds")
+    else:
+        (dest / "seeds").mkdir()
+        for file in seeds:
+            shutil.copy2(file, dest / "seeds" / file.name)
+    return dest
+
+
+def sphinx(args: list[str], *, cwd: Path, env: Mapping[str, str] | None = None, outdir: Path) -> BuildResult:
+    """Run ``python -m sphinx ARGS`` in ``cwd`` with this interpreter."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("READTHEDOCS", "SPHINX"))}
+    environ.update(env or {})
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", *args], cwd=cwd, env=environ, capture_output=True, text=True, timeout=900
+    )
+    return BuildResult(args, proc.returncode, proc.stdout, proc.stderr, outdir)
+
+
+def build_html(
+    project: Path,
+    outdir: Path | None = None,
+    *,
+    doctrees: Path | None = None,
+    builder: str = "html",
+    extra: Iterable[str] = (),
+    env: Mapping[str, str] | None = None,
+) -> BuildResult:
+    """Build a copied project as ``make html`` does (``-W --keep-going -n``), not asserting anything."""
+    outdir = outdir or project / "_build" / builder
+    doctrees = doctrees or project / "_build" / "doctrees"
+    args = [*STRICT, "-b", builder, "-d", str(doctrees), *extra, str(project / "docs"), str(outdir)]
+    return sphinx(args, cwd=project, env=env, outdir=outdir)
+
+
+def build_project(seeds_dir: Path, conf_dir: Path, tmp: Path) -> Path:
+    """Build a book of ``seeds_dir`` and ``conf_dir`` in ``tmp``; the HTML folder, warnings failing."""
+    project = copy_project(tmp, seeds=seeds_dir, conf=conf_dir)
+    return build_html(project).check()
+
+
+# --- reading the HTML -----------------------------------------------------------
+
+# HTML collapses only ASCII whitespace; a no-break space or a line separator is
+# text, so it must survive normalisation (str.split() would drop it).
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+
+
+def norm(text: str) -> str:
+    """Text as a browser shows it: runs of ASCII whitespace as one space, none at the ends."""
+    return _HTML_SPACE.sub(" ", text).strip(" ")
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+
+
+def essay_paragraphs(page: BeautifulSoup) -> list[str]:
+    """The seed text of a page: each ``.essay-text`` paragraph, without note markers."""
+    texts = []
+    for box in page.select(".essay-text"):
+        for p in box.find_all("p"):
+            p = _copy(p)
+            for marker in p.select("a.footnote-reference"):
+                marker.decompose()
+            texts.append(norm(p.get_text()))
+    return texts
+
+
+def _copy(tag: Tag) -> Tag:
+    return BeautifulSoup(str(tag), "html.parser").find(tag.name)
+
+
+def heading_text(tag: Tag) -> str:
+    """A heading's text without Sphinx's permalink pilcrow."""
+    tag = _copy(tag)
+    for link in tag.select("a.headerlink"):
+        link.decompose()
+    return norm(tag.get_text())
+
+
+def next_chain(outdir: Path, start: str = "index.html") -> list[Path]:
+    """Every page reached from ``start`` by following ``<link rel="next">``, in order."""
+    pages = [outdir / start]
+    seen = {pages[0].resolve()}
+    while True:
+        link = soup(pages[-1]).find("link", rel="next")
+        if link is None:
+            return pages
+        target = (pages[-1].parent / link["href"].split("#")[0]).resolve()
+        assert target.is_file(), f"{pages[-1]}: next link {link['href']} leads nowhere"
+        assert target not in seen, f"{pages[-1]}: next link {link['href']} loops back"
+        seen.add(target)
+        pages.append(target)
+
+
+def html_pages(outdir: Path) -> list[Path]:
+    return sorted(outdir.rglob("*.html"))
