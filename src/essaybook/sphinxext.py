@@ -35,7 +35,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from . import __version__
+from . import __version__, navigation
 from .edition import load_book
 from .pipeline import Book, build_book
 from .problems import ProblemsError
@@ -361,6 +361,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("essaybook_seeds_dir", "../seeds", "env", types=frozenset({str}))
     app.add_config_value("essaybook_conf_dir", "../conf", "env", types=frozenset({str}))
     app.add_config_value("essaybook_output_dir", "book", "env", types=frozenset({str}))
+    app.add_config_value("essaybook_fast_navigation", True, "html", types=frozenset({bool}))
+    app.add_config_value("essaybook_nav_max_entries", 20, "html", types=frozenset({int}))
+    app.add_config_value("essaybook_nav_neighbours", 5, "html", types=frozenset({int}))
     app.add_directive("book-chapters", BookChapters)
     app.add_directive("seed-table", SeedTable)
     app.add_post_transform(WhereUsed)
@@ -371,4 +374,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", doctree_read)
     app.connect("env-purge-doc", env_purge_doc)
     app.connect("env-merge-info", env_merge_info)
+    app.connect("write-started", navigation.write_started)
+    # Before furo's handler (priority 500), which calls toctree().
+    app.connect("html-page-context", navigation.html_page_context, priority=400)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,258 @@
+"""The sidebar navigation, built once per build instead of once per page.
+
+Furo asks Sphinx for the whole table of contents on every page and re-parses
+it with BeautifulSoup: Sphinx resolves every toctree of the book again for
+each page, so a book of *n* chapters costs *n*² and every page carries the
+whole book's navigation. Here the book's global toctree is resolved once (at
+``write-started``, before parallel writers fork) into a small tree of entries,
+and each page gets its navigation by walking that tree:
+
+* every link is made relative to the page with the builder's own
+  ``get_relative_uri``, and the entries that lead to the page carry Sphinx's
+  ``current`` classes, so the markup is the one Sphinx would have produced and
+  furo's own pass (checkboxes, ``current-page``) and CSS work unchanged;
+* a list of more than ``essaybook_nav_max_entries`` entries (the chapters of a
+  large book) shows only the entries within ``essaybook_nav_neighbours`` of
+  the current one, with a link to the full contents above and below, so a
+  page's navigation stays the same size however long the book grows.
+
+A small book's navigation is byte for byte what furo shows without this
+module. Any call other than furo's, any builder other than ``html`` and
+``dirhtml``, and any toctree shape this module does not know fall back to
+Sphinx's own function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.environment.adapters.toctree import global_toctree_for_doc
+from sphinx.util import logging, url_re
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["Entry", "NavTree", "build_nav_tree", "html_page_context", "write_started"]
+
+# The arguments furo's _compute_navigation_tree passes to ``toctree()``.
+_FURO_CALL = {"collapse": False, "titles_only": True, "maxdepth": -1, "includehidden": True}
+_BUILDERS = frozenset({"html", "dirhtml"})
+# docutils' HTML writer encodes text with these replacements.
+_SPECIAL = {ord("&"): "&amp;", ord("<"): "&lt;", ord('"'): "&quot;", ord(">"): "&gt;", ord("@"): "&#64;"}
+
+
+def _encode(text: str) -> str:
+    return text.translate(_SPECIAL)
+
+
+class _Unknown(Exception):
+    """A toctree shape this module does not render; Sphinx's own function is used."""
+
+
+@dataclass
+class Entry:
+    """One ``<li>``: its link (a document, or an external URL) and its sub-entries."""
+
+    title: str  # HTML
+    docname: str | None  # None for an external link
+    uri: str  # the external URL, or the anchor after the document's URI
+    children: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class NavTree:
+    root: str
+    sections: list[tuple[str | None, list[Entry]]]  # (caption HTML, top-level entries)
+    # Where each document occurs: paths of indexes (section, entry, sub-entry, ...).
+    paths: dict[str, list[tuple[int, ...]]] = field(default_factory=dict)
+
+    def index(self) -> None:
+        def walk(entries: list[Entry], path: tuple[int, ...]) -> None:
+            for i, e in enumerate(entries):
+                here = (*path, i)
+                if e.docname is not None and not e.uri:
+                    self.paths.setdefault(e.docname, []).append(here)
+                walk(e.children, here)
+
+        for s, (_, entries) in enumerate(self.sections):
+            walk(entries, (s,))
+
+
+def build_nav_tree(app: Sphinx) -> NavTree | None:
+    """The book's navigation as furo requests it, resolved once from the root document."""
+    builder, env = app.builder, app.env
+    root = app.config.root_doc
+    toctree = global_toctree_for_doc(env, root, builder, tags=builder.tags, **_FURO_CALL)
+    if toctree is None:
+        return NavTree(root, [])
+    # Generated pages (the index, search) can be toctree entries too.
+    virtual = {"genindex", "search", "modindex", *getattr(env.domains.standard_domain, "_virtual_doc_names", ())}
+    uris = {builder.get_target_uri(doc): doc for doc in [*virtual, *env.all_docs]}
+    # global_toctree_for_doc made every URI relative to the root document; undo that.
+    base = builder.get_target_uri(root)
+
+    def docname_of(ref: nodes.reference) -> tuple[str | None, str]:
+        refuri, anchor = ref["refuri"], ref.get("anchorname", "")
+        if not ref.get("internal") and url_re.match(refuri):
+            return None, refuri
+        rel = refuri[: len(refuri) - len(anchor)] if anchor else refuri
+        if rel in ("", "#"):
+            return root, anchor
+        if "/" in base or rel not in uris:
+            raise _Unknown(f"cannot map {refuri!r} back to a document")
+        return uris[rel], anchor
+
+    def entries(blist: nodes.bullet_list) -> list[Entry]:
+        out = []
+        for item in blist.children:
+            if not isinstance(item, nodes.list_item):
+                raise _Unknown(f"unexpected {item.tagname} in a toctree list")
+            entry = None
+            for child in item.children:
+                if isinstance(child, addnodes.compact_paragraph) and entry is None:
+                    refs = [c for c in child.children if isinstance(c, nodes.reference)]
+                    if len(refs) != 1 or len(child.children) != 1:
+                        raise _Unknown("a toctree entry that is not one link")
+                    ref = refs[0]
+                    docname, uri = docname_of(ref)
+                    entry = Entry(_title_html(app, ref), docname, uri)
+                elif isinstance(child, nodes.bullet_list) and entry is not None and not entry.children:
+                    entry.children = entries(child)
+                else:
+                    raise _Unknown(f"unexpected {child.tagname} in a toctree entry")
+            if entry is None:
+                raise _Unknown("an empty toctree entry")
+            out.append(entry)
+        return out
+
+    sections: list[tuple[str | None, list[Entry]]] = []
+    caption: str | None = None
+    for child in toctree.children:
+        if isinstance(child, nodes.title):
+            if caption is not None:
+                sections.append((caption, []))
+            caption = _encode(child.astext())
+        elif isinstance(child, nodes.bullet_list):
+            sections.append((caption, entries(child)))
+            caption = None
+        else:
+            raise _Unknown(f"unexpected {child.tagname} in the toctree")
+    if caption is not None:
+        raise _Unknown("a toctree caption without entries")
+    tree = NavTree(root, sections)
+    tree.index()
+    return tree
+
+
+def _title_html(app: Sphinx, ref: nodes.reference) -> str:
+    if all(isinstance(c, nodes.Text) for c in ref.children):
+        return _encode(ref.astext())
+    # A title with markup in it (rare): let the HTML writer render it.
+    para = nodes.paragraph()
+    para += [c.deepcopy() for c in ref.children]
+    html = app.builder.render_partial(para)["fragment"].strip()
+    if not (html.startswith("<p>") and html.endswith("</p>")):
+        raise _Unknown("a title the HTML writer wraps unexpectedly")
+    return html[3:-4]
+
+
+class _Renderer:
+    def __init__(self, tree: NavTree, builder: Builder, pagename: str, max_entries: int, neighbours: int) -> None:
+        self.tree = tree
+        self.builder = builder
+        self.page = pagename
+        self.max_entries = max_entries
+        self.neighbours = neighbours
+        self.current: set[tuple[int, ...]] = set()
+        for path in tree.paths.get(pagename, ()):
+            self.current.update(path[:k] for k in range(2, len(path) + 1))
+        self.out: list[str] = []
+
+    def href(self, docname: str, anchor: str = "") -> str:
+        return self.builder.get_relative_uri(self.page, docname) + anchor or "#"
+
+    def render(self) -> str:
+        for s, (caption, entries) in enumerate(self.tree.sections):
+            if caption is not None:
+                self.out.append(f'<p class="caption" role="heading"><span class="caption-text">{caption}</span></p>\n')
+            self.list(entries, (s,), 1, self.tree.root)
+        return "".join(self.out)
+
+    def list(self, entries: list[Entry], path: tuple[int, ...], level: int, owner: str) -> None:
+        shown = range(len(entries))
+        if len(entries) > self.max_entries:
+            at = next((i for i in shown if (*path, i) in self.current), 0)
+            width = 2 * self.neighbours + 1
+            first = max(0, min(at - self.neighbours, len(entries) - width))
+            shown = range(first, min(len(entries), first + width))
+        is_current = any((*path, i) in self.current for i in shown)
+        self.out.append('<ul class="current">\n' if is_current else "<ul>\n")
+        if shown.start:
+            self.more(shown.start, "earlier", level, owner)
+        for i in shown:
+            self.item(entries[i], (*path, i), level)
+        if shown.stop < len(entries):
+            self.more(len(entries) - shown.stop, "later", level, owner)
+        self.out.append("</ul>\n")
+
+    def more(self, count: int, which: str, level: int, owner: str) -> None:
+        # Links to the page whose toctree lists everything: the full contents.
+        self.out.append(
+            f'<li class="toctree-l{level} essaybook-nav-more"><a class="reference internal" '
+            f'href="{self.href(owner)}">… {count} {which} (full contents)</a></li>\n'
+        )
+
+    def item(self, e: Entry, path: tuple[int, ...], level: int) -> None:
+        here = path in self.current
+        cls = f"toctree-l{level} current" if here else f"toctree-l{level}"
+        if e.docname is None:
+            link = f'<a class="reference external" href="{_encode(e.uri)}">{e.title}</a>'
+        elif here and e.docname == self.page and not e.uri:
+            link = f'<a class="current reference internal" href="{self.href(e.docname)}">{e.title}</a>'
+        else:
+            link = f'<a class="reference internal" href="{_encode(self.href(e.docname, e.uri))}">{e.title}</a>'
+        self.out.append(f'<li class="{cls}">{link}')
+        if e.children:
+            self.list(e.children, path, level + 1, e.docname or self.tree.root)
+            self.out.append("</li>\n")
+        else:
+            self.out.append("</li>\n")
+
+
+def render_nav(tree: NavTree, builder: Builder, pagename: str, max_entries: int = 20, neighbours: int = 5) -> str:
+    """The navigation HTML of one page, as Sphinx's ``toctree()`` would return it for furo."""
+    return _Renderer(tree, builder, pagename, max_entries, neighbours).render()
+
+
+# --- events -------------------------------------------------------------------
+
+
+def write_started(app: Sphinx, builder: Builder) -> None:
+    """Resolve the navigation once, in the main process, before any page is written."""
+    app._essaybook_nav = None  # type: ignore[attr-defined]
+    if builder.name not in _BUILDERS or not app.config.essaybook_fast_navigation:
+        return
+    try:
+        app._essaybook_nav = build_nav_tree(app)  # type: ignore[attr-defined]
+    except _Unknown as err:
+        logger.info("essaybook: Sphinx's own navigation is used: %s", err)
+
+
+def html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Give furo a ``toctree()`` that answers its call from the tree resolved once."""
+    tree: NavTree | None = getattr(app, "_essaybook_nav", None)
+    stock = context.get("toctree")
+    if tree is None or stock is None:
+        return
+    config = app.config
+
+    def toctree(**kwargs: Any) -> str:
+        if kwargs != _FURO_CALL:
+            return stock(**kwargs)
+        return render_nav(tree, app.builder, pagename, config.essaybook_nav_max_entries, config.essaybook_nav_neighbours)
+
+    context["toctree"] = toctree
