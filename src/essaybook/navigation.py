@@ -24,6 +24,7 @@ Sphinx's own function.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +37,15 @@ from sphinx.util import logging, url_re
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Entry", "NavTree", "build_nav_tree", "html_page_context", "write_started"]
+__all__ = [
+    "Entry",
+    "NavTree",
+    "build_nav_tree",
+    "html_page_context",
+    "navigation_changed",
+    "render_nav",
+    "write_started",
+]
 
 # The arguments furo's _compute_navigation_tree passes to ``toctree()``.
 _FURO_CALL = {"collapse": False, "titles_only": True, "maxdepth": -1, "includehidden": True}
@@ -228,6 +237,26 @@ def render_nav(tree: NavTree, builder: Builder, pagename: str, max_entries: int 
     return _Renderer(tree, builder, pagename, max_entries, neighbours).render()
 
 
+def navigation_changed(env: Any) -> bool:
+    """Whether any page's navigation may differ from the last build's.
+
+    Every page shows titles of other pages (sidebar, previous and next links)
+    and the shape of the toctrees; Sphinx rewrites only the pages it re-read.
+    This compares a digest of all titles and toctrees with the last build's
+    (kept in the environment) so an edit inside an essay rewrites only what
+    changed, while a new, removed or retitled page rewrites every page.
+    """
+    digest = hashlib.sha256()
+    for doc in sorted(env.titles):
+        digest.update(f"{doc}\0{env.titles[doc]}\0".encode())
+    for doc in sorted(env.toctree_includes):
+        digest.update(f"{doc}\0{env.toctree_includes[doc]}\0".encode())
+    value = digest.hexdigest()
+    old = getattr(env, "essaybook_nav_digest", None)
+    env.essaybook_nav_digest = value
+    return old != value
+
+
 # --- events -------------------------------------------------------------------
 
 
@@ -253,6 +282,9 @@ def html_page_context(app: Sphinx, pagename: str, templatename: str, context: di
     def toctree(**kwargs: Any) -> str:
         if kwargs != _FURO_CALL:
             return stock(**kwargs)
-        return render_nav(tree, app.builder, pagename, config.essaybook_nav_max_entries, config.essaybook_nav_neighbours)
+        return render_nav(
+            tree, app.builder, pagename, config.essaybook_nav_max_entries, config.essaybook_nav_neighbours
+        )
 
+    toctree.essaybook_navigation = True  # type: ignore[attr-defined]
     context["toctree"] = toctree

@@ -167,15 +167,21 @@ def _remove_outputs(app: Sphinx, docnames: set[str]) -> None:
 
 
 def env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """When an essay page was added, changed or removed, write every page again (without re-reading).
+    """Write again (without re-reading) the pages that show what changed.
 
-    The glossary lists term uses; and every page shows the chapters and their
-    titles (sidebar, previous and next links), which Sphinx only refreshes on
-    the pages it re-reads, so a page left alone would link a removed essay.
+    Every page shows the chapters and their titles (sidebar, previous and next
+    links), which Sphinx only refreshes on the pages it re-reads, so when a
+    page was added or removed or a title or toctree changed, every page is
+    written again, or a page left alone would link a removed essay. An edit
+    inside an essay changes none of that: then only the glossary, which lists
+    term uses, is written again besides the pages Sphinx re-read.
     """
     state = _state(app)
-    if any(doc.startswith(state.prefix) for doc in state.changed):
+    if navigation.navigation_changed(env):
         return sorted(env.found_docs)
+    glossary = state.prefix + GLOSSARY
+    if any(doc.startswith(state.prefix) for doc in state.changed) and glossary in env.found_docs:
+        return [glossary]
     return []
 
 

@@ -1,0 +1,182 @@
+"""The sidebar navigation resolved once per build (``essaybook.navigation``).
+
+A small book's sidebar must be exactly furo's; a long book's must stay small
+(the current chapter with its parts, a few neighbours, links to the full
+contents) and every link in it must lead to a page of the build.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
+
+from essaybook.navigation import navigation_changed
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = "000_4ba1c0995a320183.txt"
+FURO_CALL = {"collapse": False, "titles_only": True, "maxdepth": -1, "includehidden": True}
+
+
+def _project(dest: Path, tiny_before: int = 0, tiny_after: int = 0) -> Path:
+    """A copy of the book with the real essay and, around it, tiny one-paragraph essays."""
+    shutil.copytree(ROOT / "docs", dest / "docs", ignore=lambda d, names: {"book", "_build"} & set(names))
+    shutil.copytree(ROOT / "conf", dest / "conf")
+    seeds = dest / "seeds"
+    seeds.mkdir()
+    shutil.copyfile(ROOT / "seeds" / SEED, seeds / SEED)
+    # "000_NN" sorts before the real seed's "000_4b…", "001_NN" after it.
+    names = [f"000_{i:02d}" for i in range(tiny_before)] + [f"001_{i:02d}" for i in range(tiny_after)]
+    for name in names:
+        (seeds / f"{name}.txt").write_text(f"Tiny essay {name}\n\nOne paragraph of tiny essay {name}.\n", "utf-8")
+    return dest / "docs"
+
+
+class _Capture:
+    """Records, per page, what furo's call to ``toctree()`` returns, ours and Sphinx's."""
+
+    def __init__(self) -> None:
+        self.stock: dict[str, Any] = {}
+        self.ours: dict[str, str] = {}
+        self.expected: dict[str, str] = {}
+        self.other_calls: list[tuple[str, str]] = []
+        self.seen: list[str] = []
+
+    def before(self, app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+        self.stock[pagename] = context.get("toctree")
+
+    def after(self, app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+        self.seen.append(pagename)
+        # Another extension may have replaced ours on its own page (the 404 page's absolute links).
+        if not getattr(context.get("toctree"), "essaybook_navigation", False):
+            return
+        self.ours[pagename] = context["toctree"](**FURO_CALL)
+        self.expected[pagename] = self.stock[pagename](**FURO_CALL)
+        self.other_calls.append((context["toctree"](maxdepth=1), self.stock[pagename](maxdepth=1)))
+
+
+def _build(srcdir: Path, capture: _Capture | None = None, **overrides: Any) -> SphinxTestApp:
+    app = SphinxTestApp("html", srcdir=srcdir, confoverrides=overrides or None)
+    if capture is not None:
+        # Around our handler (priority 400): one sees Sphinx's toctree(), the other ours.
+        app.connect("html-page-context", capture.before, priority=300)
+        app.connect("html-page-context", capture.after, priority=450)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert "WARNING" not in app.warning.getvalue(), app.warning.getvalue()
+    return app
+
+
+def _sidebar(page: Path) -> BeautifulSoup:
+    tree = BeautifulSoup(page.read_text("utf-8"), "html.parser").select_one(".sidebar-tree")
+    assert tree is not None, f"{page}: no sidebar tree"
+    return tree
+
+
+def _assert_links_resolve(page: Path, tree: BeautifulSoup) -> None:
+    for a in tree.find_all("a"):
+        href = a["href"]
+        path = href.split("#", 1)[0]
+        target = (page.parent / path).resolve() if path else page.resolve()
+        assert target.is_file(), f"{page}: sidebar link {href} leads to no page"
+
+
+def test_small_book_navigation_is_furos_byte_for_byte(tmp_path: Path) -> None:
+    capture = _Capture()
+    _build(_project(tmp_path, tiny_before=2, tiny_after=2), capture)
+    assert set(capture.ours) >= {"index", "about", "genindex", "search", "book/trotsky-and-stalin/part-2"}
+    assert set(capture.seen) - set(capture.ours) <= {"404"}
+    for page, html in capture.ours.items():
+        assert html == capture.expected[page], f"{page}: navigation differs from Sphinx's"
+    # Any other call (another theme's or template's) is Sphinx's own.
+    assert capture.other_calls and all(ours == stock for ours, stock in capture.other_calls)
+
+
+def test_navigation_falls_back_when_turned_off(tmp_path: Path) -> None:
+    capture = _Capture()
+    _build(_project(tmp_path), capture, essaybook_fast_navigation=False)
+    assert "index" in capture.seen
+    assert capture.ours == {}
+
+
+@pytest.fixture(scope="module")
+def long_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """61 chapters: 30 tiny essays, the real essay (three parts), 30 tiny essays."""
+    srcdir = _project(tmp_path_factory.mktemp("long"), tiny_before=30, tiny_after=30)
+    _build(srcdir)
+    return srcdir / "_build" / "html"
+
+
+def test_long_book_sidebar_shows_the_current_chapter_and_its_neighbours(long_book: Path) -> None:
+    page = long_book / "book" / "trotsky-and-stalin" / "part-2.html"
+    tree = _sidebar(page)
+    chapters = tree.select("li.toctree-l1")
+    # 11 chapters around the current one, two links to the full contents, 4 apparatus pages.
+    assert len(chapters) == 11 + 2 + 4
+    titles = [li.find("a").get_text() for li in chapters]
+    assert titles[0] == "… 25 earlier (full contents)"
+    assert titles[1] == "Tiny essay 000_25"
+    assert titles[6] == "Trotskyists on the Differences Between Trotsky and Stalin"
+    assert titles[11] == "Tiny essay 001_04"
+    assert titles[12] == "… 25 later (full contents)"
+    current = tree.select("li.toctree-l1.current")
+    assert len(current) == 1 and current[0].find("a").get_text() == titles[6]
+    # furo's own pass expanded the current chapter and marked the current page.
+    assert current[0].find("input", class_="toctree-checkbox").has_attr("checked")
+    parts = [a.get_text() for a in current[0].select("li.toctree-l2 > a")]
+    assert parts == ["Power as the difference", "Appearance and doctrine", "One country or many"]
+    here = tree.select("li.current-page")
+    assert [li.find("a")["href"] for li in here] == ["#"]
+    assert here[0].find("a").get_text() == "Appearance and doctrine"
+    _assert_links_resolve(page, tree)
+    more = [a["href"] for a in tree.select("li.essaybook-nav-more > a")]
+    assert more == ["../../index.html", "../../index.html"]
+
+
+@pytest.mark.parametrize(
+    ("page", "first", "last"),
+    [
+        ("index.html", "Tiny essay 000_00", "… 50 later (full contents)"),
+        ("book/essay-000-00/index.html", "Tiny essay 000_00", "… 50 later (full contents)"),
+        ("book/glossary.html", "Tiny essay 000_00", "… 50 later (full contents)"),
+        ("book/essay-001-29/index.html", "… 50 earlier (full contents)", "Tiny essay 001_29"),
+    ],
+)
+def test_long_book_sidebar_is_bounded_on_every_kind_of_page(long_book: Path, page: str, first: str, last: str) -> None:
+    path = long_book / page
+    tree = _sidebar(path)
+    essays = tree.find("ul").find_all("li", class_="toctree-l1", recursive=False)
+    assert len(essays) == 12
+    assert essays[0].find("a").get_text() == first
+    assert essays[-1].find("a").get_text() == last
+    _assert_links_resolve(path, tree)
+
+
+def test_every_sidebar_of_the_long_book_is_small_and_resolves(long_book: Path) -> None:
+    # The 404 page is sphinx-notfound-page's: its sidebar is built by that
+    # extension, with absolute links, for this one page.
+    pages = sorted(p for p in long_book.rglob("*.html") if p.name != "404.html")
+    assert len(pages) > 61
+    for page in pages:
+        tree = _sidebar(page)
+        # 11 chapters, 2 links to the full contents, 3 parts of the real essay, 4 apparatus pages.
+        assert len(tree.find_all("li")) <= 11 + 2 + 3 + 4, f"{page}: sidebar has too many entries"
+        _assert_links_resolve(page, tree)
+
+
+def test_navigation_digest_changes_only_with_titles_or_toctrees() -> None:
+    env = SimpleNamespace(titles={"a": "<title>A</title>"}, toctree_includes={"index": ["a"]})
+    assert navigation_changed(env)
+    assert not navigation_changed(env)
+    env.titles["a"] = "<title>A, retitled</title>"
+    assert navigation_changed(env)
+    env.toctree_includes["index"] = ["a", "b"]
+    assert navigation_changed(env)
+    assert not navigation_changed(env)
