@@ -12,7 +12,7 @@ STAGE      := $(BUILDDIR)/.staging
 STAMP      := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: venv help html epub singlehtml serve livehtml test check convert lint clean
+.PHONY: venv help html epub singlehtml serve livehtml test fuzz check convert lint clean
 
 help: ## Show this list of targets
 	@echo "Usage: make <target>"
@@ -57,6 +57,9 @@ convert: $(STAMP) ## Write the generated MyST pages into docs/book without build
 
 test: $(STAMP) ## Run every test (unit, fixtures, Sphinx projects, builds, browser)
 	$(BIN)/python -m pytest
+
+fuzz: $(STAMP) ## Run the escaping property tests with 10,000 examples each (minutes)
+	ESSAYBOOK_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest tests/test_property.py -p no:randomly
 
 lint: $(STAMP) ## Check the code with ruff
 	$(BIN)/ruff check src tests docs/conf.py
