@@ -29,19 +29,19 @@ SOURCE_DATE_EPOCH = "1700000000"
 
 __all__ = [
     "ROOT",
-    "STRICT",
     "SOURCE_DATE_EPOCH",
+    "STRICT",
     "BuildResult",
-    "copy_project",
-    "sphinx",
     "build_html",
     "build_project",
-    "soup",
-    "norm",
+    "copy_project",
     "essay_paragraphs",
     "heading_text",
-    "next_chain",
     "html_pages",
+    "next_chain",
+    "norm",
+    "soup",
+    "sphinx",
 ]
 
 

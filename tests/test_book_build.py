@@ -15,6 +15,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+
+from essaybook.parse import default_slug, read_seed
 from sitebuild import (
     ROOT,
     SOURCE_DATE_EPOCH,
@@ -24,11 +26,9 @@ from sitebuild import (
     heading_text,
     next_chain,
     norm,
-    sphinx,
     soup,
+    sphinx,
 )
-
-from essaybook.parse import default_slug, read_seed
 
 SEED = "000_4ba1c0995a320183.txt"
 # The checksum of the essay as it was handed over; the seed must stay byte for byte that file.
@@ -137,7 +137,7 @@ def test_every_glossary_entry_lists_where_it_is_used(built_book: Path) -> None:
         links = used[0].select("a[href]")
         assert links, f"{term_id}: 'Used in' links to nothing: {norm(used[0].get_text())!r}"
         for a in links:
-            file, target = _assert_points_at_something(page, a["href"])
+            _, target = _assert_points_at_something(page, a["href"])
             # A use is on an essay page, and a paragraph link lands on a paragraph of seed text.
             assert target.select(".essay-text"), f"{term_id}: {a['href']} is not an essay page"
             _, fragment = _target(page, a["href"])
@@ -256,8 +256,10 @@ def test_added_essay_is_verbatim_with_terms_linked(grown_book: dict, name: str) 
     assert [heading_text(h) for h in page.find_all("h1")] == [essay.title]
     assert essay_paragraphs(page) == [norm(p.text) for p in essay.paragraphs]
     terms = {norm(a.get_text()): a["href"] for a in page.select(".essay-text a.reference.internal")}
-    expected = {"002_early.txt": ["Stalinism", "internationalism", "socialism in one country"],
-                "010_late.txt": ["proletariat", "Trotskyist", "vanguard"]}[name]
+    expected = {
+        "002_early.txt": ["Stalinism", "internationalism", "socialism in one country"],
+        "010_late.txt": ["proletariat", "Trotskyist", "vanguard"],
+    }[name]
     for word in expected:
         assert word in terms and "glossary.html#term-" in terms[word], f"{word!r} is not linked: {terms}"
     glossary = soup(out / "book" / "glossary.html")
@@ -283,7 +285,9 @@ def test_noop_rebuild_reads_and_writes_nothing(grown_book: dict) -> None:
     html_after = _mtimes(out, "*.html")
     # Sphinx writes the index and search pages on every build; every document's page must stay untouched.
     always = {"genindex.html", "search.html"}
-    changed = sorted(k for k in (html_before.keys() | html_after.keys()) - always if html_before.get(k) != html_after.get(k))
+    changed = sorted(
+        k for k in (html_before.keys() | html_after.keys()) - always if html_before.get(k) != html_after.get(k)
+    )
     assert changed == [], f"a no-op build rewrote {changed}"
 
 
