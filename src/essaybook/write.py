@@ -68,7 +68,9 @@ def write_pages(outdir: Path, pages: dict[str, str], display: str | None = None)
     problems = []
     for name in sorted(pages):
         target = outdir / name
-        if target.exists() and name not in previous and not _ours(target):
+        # The marker, not the manifest, decides: a page the last run wrote but
+        # someone has since replaced with their own text (no marker) is theirs.
+        if target.exists() and not _ours(target):
             problems.append(
                 Problem(f"{display}/{name}", 0, 0, "write.foreign-file",
                         "this file was not written by the book generator, but a generated page would replace it",

@@ -1,0 +1,211 @@
+"""Nothing lost: pages are written all or nothing, only when changed, and never over someone else's file."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from essaybook.cli import main
+from essaybook.problems import ProblemsError
+from essaybook.render import MARKER
+from essaybook.write import MANIFEST, write_pages
+
+OLD = 1_000_000_000  # an mtime long past: a rewrite would change it
+
+
+def page(body: str) -> str:
+    return f"{MARKER} from seeds/x.txt; edit the source, not this file.\n\n{body}\n"
+
+
+PAGES = {"a/index.md": page("A"), "a/part-1.md": page("A1"), "glossary.md": page("G")}
+
+
+def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under root with its bytes and mtime."""
+    return {p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()}
+
+
+def age(root: Path) -> None:
+    for p in root.rglob("*"):
+        if p.is_file():
+            os.utime(p, (OLD, OLD))
+
+
+def test_first_write(tmp_path: Path) -> None:
+    out = tmp_path / "book"
+    report = write_pages(out, PAGES)
+    assert sorted(report.written) == sorted(PAGES) and report.unchanged == report.removed == []
+    for name, text in PAGES.items():
+        assert (out / name).read_text("utf-8") == text
+    assert json.loads((out / MANIFEST).read_text("utf-8")) == sorted(PAGES)
+    assert not [p for p in out.rglob("*") if p.name.startswith(".tmp-")]
+
+
+def test_pages_are_ordinary_files(tmp_path: Path) -> None:
+    out = tmp_path / "book"
+    write_pages(out, PAGES)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (out / "glossary.md").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_unchanged_pages_are_not_rewritten(tmp_path: Path) -> None:
+    out = tmp_path / "book"
+    write_pages(out, PAGES)
+    age(out)
+    before = snapshot(out)
+    report = write_pages(out, PAGES)
+    assert report.written == [] and sorted(report.unchanged) == sorted(PAGES)
+    assert snapshot(out) == before  # bytes and mtimes, the manifest's too
+
+
+def test_only_changed_pages_are_rewritten(tmp_path: Path) -> None:
+    out = tmp_path / "book"
+    write_pages(out, PAGES)
+    age(out)
+    before = snapshot(out)
+    report = write_pages(out, {**PAGES, "glossary.md": page("G2")})
+    assert report.written == ["glossary.md"]
+    after = snapshot(out)
+    assert after["glossary.md"][0] == page("G2").encode()
+    assert after["glossary.md"][1] != OLD * 10**9
+    assert {k: v for k, v in after.items() if k != "glossary.md"} == {k: v for k, v in before.items() if k != "glossary.md"}
+
+
+def test_pages_of_removed_seeds_are_removed(tmp_path: Path) -> None:
+    out = tmp_path / "book"
+    write_pages(out, {**PAGES, "b/index.md": page("B"), "b/part-1.md": page("B1")})
+    report = write_pages(out, PAGES)
+    assert sorted(report.removed) == ["b/index.md", "b/part-1.md"]
+    assert not (out / "b").exists()  # no empty folder left behind
+    assert json.loads((out / MANIFEST).read_text("utf-8")) == sorted(PAGES)
+
+
+def test_other_files_are_never_touched(tmp_path: Path) -> None:
+    out = tmp_path / "book"
+    write_pages(out, {**PAGES, "b/index.md": page("B")})
+    (out / "README.md").write_text("hand-written\n")
+    (out / "b" / "notes.md").write_text("mine\n")
+    (out / "a" / "extra.md").write_text(page("looks generated, but no run wrote it"))
+    age(out)
+    mine = {k: v for k, v in snapshot(out).items() if k in {"README.md", "b/notes.md", "a/extra.md"}}
+    write_pages(out, PAGES)  # b/index.md goes; the folder stays for notes.md
+    assert not (out / "b" / "index.md").exists()
+    assert {k: v for k, v in snapshot(out).items() if k in mine} == mine
+
+
+def test_foreign_file_in_the_way_stops_everything(tmp_path: Path) -> None:
+    out = tmp_path / "book"
+    write_pages(out, PAGES)
+    (out / "c").mkdir()
+    (out / "c" / "index.md").write_text("# My own page\n")
+    age(out)
+    before = snapshot(out)
+    with pytest.raises(ProblemsError) as info:
+        write_pages(out, {"new.md": page("N"), "c/index.md": page("C"), "glossary.md": page("G2")})
+    (problem,) = info.value.problems
+    assert (problem.code, problem.path) == ("write.foreign-file", f"{out}/c/index.md")
+    assert problem.hint
+    assert snapshot(out) == before  # nothing written, nothing removed, manifest unchanged
+
+
+def test_generated_page_replaced_by_hand_is_kept(tmp_path: Path) -> None:
+    """A page the last run wrote, since replaced by someone's own text, is theirs now."""
+    out = tmp_path / "book"
+    write_pages(out, PAGES)
+    (out / "a" / "part-1.md").write_text("# Rewritten by hand\n")
+    with pytest.raises(ProblemsError) as info:
+        write_pages(out, PAGES)
+    assert [p.code for p in info.value.problems] == ["write.foreign-file"]
+    assert (out / "a" / "part-1.md").read_text() == "# Rewritten by hand\n"
+    # Nor is it deleted when its seed goes.
+    write_pages(out, {"glossary.md": page("G")})
+    assert (out / "a" / "part-1.md").read_text() == "# Rewritten by hand\n"
+    assert not (out / "a" / "index.md").exists()
+
+
+def test_lost_manifest_marked_pages_are_still_ours(tmp_path: Path) -> None:
+    out = tmp_path / "book"
+    write_pages(out, PAGES)
+    (out / MANIFEST).unlink()
+    report = write_pages(out, {**PAGES, "glossary.md": page("G2")})
+    assert report.written == ["glossary.md"]
+    assert json.loads((out / MANIFEST).read_text("utf-8")) == sorted(PAGES)
+
+
+def test_unreadable_manifest_is_treated_as_empty(tmp_path: Path) -> None:
+    out = tmp_path / "book"
+    write_pages(out, PAGES)
+    (out / MANIFEST).write_text("{not json")
+    report = write_pages(out, {"glossary.md": page("G")})
+    # Without a manifest nothing is known to be stale, so nothing is deleted.
+    assert report.removed == [] and (out / "a" / "index.md").exists()
+
+
+# --- the whole conversion through the command line ------------------------------------
+
+SEED = "Title\n\nA paragraph about Trotsky.\n"
+BOOK = '[book]\ntitle = "T"\ncopyright = "c"\nversion = "1"\n'
+GLOSSARY = '[[terms]]\nterm = "Trotsky"\ndefinition = "d"\n'
+
+
+def project(tmp_path: Path) -> tuple[Path, Path, Path]:
+    seeds, conf, out = tmp_path / "seeds", tmp_path / "conf", tmp_path / "book"
+    seeds.mkdir()
+    conf.mkdir()
+    (seeds / "001_one.txt").write_text(SEED)
+    (seeds / "002_two.txt").write_text(SEED)
+    (conf / "book.toml").write_text(BOOK)
+    (conf / "glossary.toml").write_text(GLOSSARY)
+    return seeds, conf, out
+
+
+def convert(seeds: Path, conf: Path, out: Path) -> int:
+    return main(["convert", "--seeds", str(seeds), "--conf", str(conf), "--out", str(out)])
+
+
+def test_convert_then_remove_a_seed(tmp_path: Path, capsys) -> None:
+    seeds, conf, out = project(tmp_path)
+    assert convert(seeds, conf, out) == 0
+    assert (out / "essay-001-one" / "index.md").is_file() and (out / "essay-002-two" / "index.md").is_file()
+    (seeds / "002_two.txt").unlink()
+    assert convert(seeds, conf, out) == 0
+    assert not (out / "essay-002-two").exists()
+    assert "1 removed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        pytest.param(lambda s, c: (s / "003_bad.txt").write_bytes(b"T\n\nbad \xff byte"), id="bad-new-seed"),
+        pytest.param(lambda s, c: (s / "002_two.txt").write_text("Only a title\n"), id="seed-broken"),
+        pytest.param(lambda s, c: (c / "glossary.toml").write_text("[[terms]]\nterm = 1\n"), id="conf-broken"),
+        pytest.param(lambda s, c: (s / "001_one.txt").unlink() or (s / "002_two.txt").write_bytes(b"\x00"),
+                     id="seed-removed-and-other-broken"),
+    ],
+)
+def test_failed_conversion_writes_nothing(tmp_path: Path, capsys, breakage) -> None:
+    seeds, conf, out = project(tmp_path)
+    assert convert(seeds, conf, out) == 0
+    age(out)
+    before = snapshot(out)
+    breakage(seeds, conf)
+    assert convert(seeds, conf, out) == 1
+    assert "nothing was written" in capsys.readouterr().err
+    assert snapshot(out) == before
+
+
+def test_clean_removes_only_generated_pages(tmp_path: Path) -> None:
+    seeds, conf, out = project(tmp_path)
+    assert convert(seeds, conf, out) == 0
+    (out / "mine.md").write_text("mine\n")
+    (out / "essay-001-one" / "index.md").write_text("edited by hand, marker gone\n")
+    assert main(["clean", "--out", str(out)]) == 0
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        "essay-001-one/index.md", "mine.md",
+    ]
+    shutil.rmtree(out)
