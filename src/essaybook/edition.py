@@ -136,16 +136,39 @@ def citation(source: Source) -> str:
 # --- reading and schema -----------------------------------------------------
 
 
+_HEADER_KEY = re.compile(r'"([^"]*)"|\'([^\']*)\'|([^\s\[\]."\'#]+)')
+
+
 class _Locator:
     """Find the line of a table header or key in a TOML file's raw text."""
 
     def __init__(self, text: str) -> None:
         self.lines = text.split("\n")
+        # Only header lines can match, and each entry of an array of tables asks
+        # for the same pattern: scanning every line for every entry would make a
+        # book of a thousand essays quadratic.
+        self._headers = [(n, line) for n, line in enumerate(self.lines, 1) if line.lstrip().startswith("[")]
+        self._hits: dict[tuple[str, str | None], list[int]] = {}
+        self._by_name: dict[str, list[tuple[int, str]]] | None = None
 
-    def header(self, pattern: str, index: int = 0) -> int:
-        regex = re.compile(r"\s*\[\[?\s*" + pattern + r"\s*\]\]?\s*(#.*)?$")
-        hits = [n for n, line in enumerate(self.lines, 1) if regex.match(line)]
+    def header(self, pattern: str, index: int = 0, name: str | None = None) -> int:
+        """The line of the ``index``-th header matching ``pattern``; ``name``, if given, is a key it holds."""
+        hits = self._hits.get((pattern, name))
+        if hits is None:
+            regex = re.compile(r"\s*\[\[?\s*" + pattern + r"\s*\]\]?\s*(#.*)?$")
+            lines = self._headers if name is None else self._named(name)
+            hits = self._hits[(pattern, name)] = [n for n, line in lines if regex.match(line)]
         return hits[index] if index < len(hits) else 0
+
+    def _named(self, name: str) -> list[tuple[int, str]]:
+        # The header lines holding each key, quoted or bare, so that finding the
+        # table of one essay among a thousand does not scan them all.
+        if self._by_name is None:
+            self._by_name = {}
+            for n, line in self._headers:
+                for key in {next(g for g in m.groups() if g is not None) for m in _HEADER_KEY.finditer(line)}:
+                    self._by_name.setdefault(key, []).append((n, line))
+        return self._by_name.get(name, [])
 
     def key(self, key: str, after: int = 0, value: str | None = None) -> int:
         regex = re.compile(r"\s*" + re.escape(key) + r"\s*=")
@@ -288,7 +311,7 @@ def _read_book(conf_dir: Path, display_dir: str, problems: list[Problem]) -> tup
     essays: dict[str, EssayConf] = {}
     for seed, entry in top.get("essays", {}).items():
         pattern = r"essays\.\s*(\"" + re.escape(seed) + r"\"|'" + re.escape(seed) + r"'|" + re.escape(seed) + r")"
-        line = loc.header(pattern)
+        line = loc.header(pattern, name=seed)
         e = r.table(entry, f'[essays."{seed}"]', line, {}, {"slug": str, "author": str, "provenance": str, "parts": _Tables})
         if e is None:
             continue
@@ -302,7 +325,7 @@ def _read_book(conf_dir: Path, display_dir: str, problems: list[Problem]) -> tup
             )
         parts: list[Part] = []
         for i, p in enumerate(e.get("parts", [])):
-            pline = loc.header(pattern + r"\.\s*parts", i) or line
+            pline = loc.header(pattern + r"\.\s*parts", i, name=seed) or line
             pt = r.table(p, f"part {i + 1} of {seed}", pline, {"title": str}, {"starts": str})
             if pt is None:
                 continue
