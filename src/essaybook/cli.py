@@ -46,7 +46,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
 def cmd_publish(args: argparse.Namespace) -> int:
     """Copy a finished build beside the destination, then swap it in with renames."""
     src, dest = args.src, args.dest
-    if not (src / "index.html").is_file() and not any(src.iterdir()):
+    # A missing folder is reported like an empty one, not as a traceback.
+    if not src.is_dir() or not any(src.iterdir()):
         print(f"error: {src} holds no build", file=sys.stderr)
         return 1
     fresh = dest.with_name(dest.name + ".new")
