@@ -34,6 +34,15 @@ exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 templates_path = ["_templates"]
 html_static_path = ["_static"]
 html_css_files = ["essaybook.css"]
+# Our own small scripts (no CDN: the book reads offline): previews of terms and
+# notes, and search results that land on the matching paragraph. Deferred, so
+# they run after searchtools.js and before the search page starts its query.
+html_js_files = [
+    ("essaybook-previews.js", {"defer": "defer"}),
+    ("essaybook-search.js", {"defer": "defer"}),
+    ("essaybook-a11y.js", {"defer": "defer"}),
+]
+html_favicon = "_static/essaybook-favicon.svg"
 
 html_theme = "furo"
 html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")

@@ -29,6 +29,7 @@ from docutils.statemachine import StringList
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.directives.other import TocTree
+from sphinx.domains import ObjType
 from sphinx.environment import BuildEnvironment
 from sphinx.errors import SphinxError
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -363,6 +364,17 @@ def _row(*cells: str, code: tuple[int, ...]) -> nodes.row:
     return row
 
 
+def index_glossary_terms(app: Sphinx) -> None:
+    """List glossary terms among search results (Sphinx leaves them out by default).
+
+    The domain instance has its own copy of ``object_types``, so this changes this
+    build only; the search page shows each entry's definition as its summary.
+    """
+    domain = app.env.domains.standard_domain
+    term = domain.object_types["term"]
+    domain.object_types["term"] = ObjType(term.lname, *term.roles, searchprio=1)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("essaybook_seeds_dir", "../seeds", "env", types=frozenset({str}))
     app.add_config_value("essaybook_conf_dir", "../conf", "env", types=frozenset({str}))
@@ -375,6 +387,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(WhereUsed)
     app.connect("config-inited", config_inited)
     app.connect("builder-inited", builder_inited)
+    app.connect("builder-inited", index_glossary_terms)
     app.connect("env-get-outdated", env_get_outdated)
     app.connect("env-get-updated", env_get_updated)
     app.connect("doctree-read", doctree_read)

@@ -1,0 +1,83 @@
+"""What several browser tests ask of a page: search results, axe, the text of the built files."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import quote_plus
+
+from bs4 import BeautifulSoup
+
+PART_WITH = {  # a word or phrase of the essay -> the essay's part page that holds it
+    "goatee": "book/trotsky-and-stalin/part-2.html",
+    "Luxembourg": "book/trotsky-and-stalin/part-3.html",
+    "vanguard": "book/trotsky-and-stalin/part-3.html",
+}
+
+
+def norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def soup_of(site: Path, page: str) -> BeautifulSoup:
+    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+
+
+def main_text(site: Path, page: str) -> str:
+    main = soup_of(site, page).select_one("[role=main]")
+    assert main is not None, f"{page} has no [role=main]"
+    for el in main.select(".headerlink"):
+        el.decompose()
+    return norm(main.get_text())
+
+
+def essay_text(site: Path, page: str) -> str:
+    return norm(" ".join(el.get_text() for el in soup_of(site, page).select(".essay-text p")))
+
+
+def definition(site: Path, term_id: str) -> str:
+    """The first paragraph of a glossary entry's definition, as the glossary page has it."""
+    dt = soup_of(site, "book/glossary.html").find("dt", id=term_id)
+    assert dt is not None, term_id
+    return norm(dt.find_next_sibling("dd").find("p").get_text())
+
+
+def search(page, query: str) -> list[dict]:
+    """Run `query` on search.html and return the finished results (href, kind, title, summary)."""
+    page.goto(f"search.html?q={quote_plus(query)}")
+    return results_of(page)
+
+
+def results_of(page) -> list[dict]:
+    """The results of the search page once it has finished."""
+    page.wait_for_function(
+        "() => { const s = document.querySelector('#search-results .search-summary');"
+        " return s && s.textContent.trim().length > 0 && !s.textContent.startsWith('Preparing'); }"
+    )
+    page.wait_for_load_state("networkidle")
+    return page.eval_on_selector_all(
+        "ul.search > li",
+        """items => items.map(li => ({
+            href: li.querySelector(':scope > a').href,
+            kind: [...li.classList].find(c => c.startsWith('kind-')),
+            title: li.querySelector(':scope > a').textContent,
+            summary: (li.querySelector('p.context') || {textContent: ''}).textContent,
+        }))""",
+    )
+
+
+def run_axe(page, axe_source: str) -> list[dict]:
+    """axe-core's violations on the page as it is now (all rules axe runs by default)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source)
+    return page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
+        }"""
+    )
+
+
+def describe(violations: list[dict]) -> str:
+    return "\n".join(f"- {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in violations)
