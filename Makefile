@@ -12,7 +12,7 @@ STAGE      := $(BUILDDIR)/.staging
 STAMP      := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: venv help html epub singlehtml serve livehtml test fuzz check convert lint clean
+.PHONY: venv help html epub singlehtml serve livehtml test fuzz vnu check convert lint clean
 
 help: ## Show this list of targets
 	@echo "Usage: make <target>"
@@ -60,6 +60,14 @@ test: $(STAMP) ## Run every test (unit, fixtures, Sphinx projects, builds, brows
 
 fuzz: $(STAMP) ## Run the escaping property tests with 10,000 examples each (minutes)
 	ESSAYBOOK_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest tests/test_property.py -p no:randomly
+
+# The W3C Nu HTML Checker the site tests run, pinned in tests/vnu/package-lock.json.
+# --ignore-scripts: its install script may fetch a Java runtime from the network; the system Java is used.
+VNU_JAR := tests/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+vnu: $(VNU_JAR) ## Install the HTML checker the site tests use (needs npm and Java 11+)
+$(VNU_JAR): tests/vnu/package.json tests/vnu/package-lock.json
+	npm ci --prefix tests/vnu --ignore-scripts --no-audit --no-fund
+	touch $@
 
 lint: $(STAMP) ## Check the code with ruff
 	$(BIN)/ruff check src tests docs/conf.py

@@ -1,0 +1,221 @@
+"""The built site as a whole: reproducible, no broken link, valid HTML.
+
+* Two clean builds of the book, in different folders and with different hash
+  seeds but the same ``SOURCE_DATE_EPOCH``, give the same bytes in every file:
+  a reader can check that a published book was built from a given commit.
+* A crawler follows every internal ``href``/``src`` of every page to an
+  existing file and every ``#fragment`` to an id in its target page.
+* The W3C Nu HTML Checker (``vnu.jar``, pinned in ``tests/vnu``, installed by
+  ``make vnu`` or by this module on first use) finds no error on any page.
+  The only exceptions are errors in markup Sphinx itself writes, each listed
+  in :data:`VNU_UPSTREAM` with the exact message, where it comes from and the
+  upstream issue; everything else fails the test.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from sitebuild import ROOT, SOURCE_DATE_EPOCH, build_html, copy_project, html_pages, soup
+
+VNU_DIR = ROOT / "tests" / "vnu"
+VNU_JAR = VNU_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+# --- reproducible -----------------------------------------------------------------
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_clean_builds_are_byte_identical(tmp_path: Path) -> None:
+    outs = []
+    for name, hash_seed in (("first", "1"), ("second-elsewhere", "2")):
+        project = copy_project(tmp_path / name / "checkout")
+        env = {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, "PYTHONHASHSEED": hash_seed}
+        outs.append(build_html(project, tmp_path / name / "html", env=env).check())
+    first, second = (_files(out) for out in outs)
+    assert ".buildinfo" in first and "index.html" in first and len(first) > 20
+    assert sorted(first) == sorted(second), "the two builds wrote different files"
+    differ = [name for name in first if first[name] != second[name]]
+    assert differ == [], f"these files differ between two builds of the same sources: {differ}"
+
+
+# --- links ------------------------------------------------------------------------
+
+# Elements and attributes that point at another file or a place in a page.
+LINKS = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("use", "href"), ("use", "xlink:href"))
+EXTERNAL = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
+
+
+def _anchors(path: Path, cache: dict[Path, set[str]]) -> set[str]:
+    if path not in cache:
+        page = soup(path)
+        cache[path] = {t["id"] for t in page.find_all(id=True)} | {
+            t["name"] for t in page.find_all("a", attrs={"name": True})
+        }
+    return cache[path]
+
+
+def broken_links(outdir: Path) -> tuple[list[str], int]:
+    """Every internal link of the site that leads nowhere, and how many links were followed."""
+    broken: list[str] = []
+    followed = 0
+    cache: dict[Path, set[str]] = {}
+    for page in html_pages(outdir):
+        for tag, attr in LINKS:
+            for element in soup(page).find_all(tag, attrs={attr: True}):
+                href = element[attr].strip()
+                if EXTERNAL.match(href):
+                    continue
+                where = f"{page.relative_to(outdir)}: <{tag} {attr}={href!r}>"
+                parts = urlsplit(href)
+                if parts.scheme or parts.netloc:
+                    broken.append(f"{where}: an unexpected scheme")
+                    continue
+                followed += 1
+                # search.html?q=… and genindex.html are files like any other; the query is the page's business.
+                path = unquote(parts.path)
+                if not path:
+                    target = page
+                elif path.startswith("/"):
+                    # Absolute paths (the 404 page's) are served from the site's root.
+                    target = outdir / path.lstrip("/")
+                else:
+                    target = page.parent / path
+                if target.is_dir():
+                    target = target / "index.html"
+                target = target.resolve()
+                if outdir.resolve() not in target.parents or not target.is_file():
+                    broken.append(f"{where}: no such file")
+                    continue
+                fragment = unquote(parts.fragment)
+                if fragment and target.suffix == ".html" and fragment not in _anchors(target, cache):
+                    broken.append(f"{where}: no id {fragment!r} in {target.relative_to(outdir.resolve())}")
+    return broken, followed
+
+
+def test_every_internal_link_leads_somewhere(built_book: Path) -> None:
+    broken, followed = broken_links(built_book)
+    assert followed > 500, f"only {followed} links followed: is the crawler reading the pages?"
+    assert broken == [], f"{len(broken)} broken links:\n" + "\n".join(broken[:50])
+
+
+def test_crawler_finds_a_broken_link(tmp_path: Path, built_book: Path) -> None:
+    """The crawler itself: a copy of the site with one bad fragment and one missing file."""
+    site = tmp_path / "site"
+    shutil.copytree(built_book, site)
+    page = site / "about.html"
+    html = page.read_text("utf-8")
+    page.write_text(html.replace("</body>", '<a href="book/glossary.html#no-such-id">x</a><img src="gone.png"></body>'))
+    broken, _ = broken_links(site)
+    assert len(broken) == 2 and all(b.startswith("about.html") for b in broken), broken
+
+
+def test_every_css_url_resolves(built_book: Path) -> None:
+    """Our own stylesheets' url(...) references (fonts, icons) exist."""
+    sheets = sorted((built_book / "_static").glob("essaybook*.css"))
+    assert sheets
+    for sheet in sheets:
+        for ref in re.findall(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)", sheet.read_text("utf-8")):
+            if ref.startswith(("data:", "#")) or EXTERNAL.match(ref):
+                continue
+            assert (sheet.parent / urlsplit(ref).path).is_file(), f"{sheet.name}: url({ref}) leads nowhere"
+
+
+# --- the W3C Nu HTML Checker -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """A checker error in markup the project does not write, with its upstream report."""
+
+    message: str
+    extract: re.Pattern[str]
+    why: str
+    issue: str
+
+
+VNU_UPSTREAM = (
+    Upstream(
+        message="Element “p” is missing required attribute “aria-level”.",
+        extract=re.compile(r'<p class="caption" role="heading">'),
+        why=(
+            "Sphinx's HTML writer renders a toctree caption (furo's sidebar, the title page's "
+            "'Essays' and 'Apparatus' lists) as <p class=\"caption\" role=\"heading\"> without "
+            "aria-level, which ARIA 1.2 requires for role=heading."
+        ),
+        issue="https://github.com/sphinx-doc/sphinx/issues/14030 (fix proposed in sphinx-doc/sphinx#14437)",
+    ),
+)
+
+
+@pytest.fixture(scope="session")
+def vnu() -> list[str]:
+    """The command that runs the checker; installs it from tests/vnu on first use."""
+    missing = [tool for tool in ("java", "npm") if shutil.which(tool) is None]
+    if missing:
+        pytest.fail(
+            f"the HTML checker needs {' and '.join(missing)}, which is not installed: "
+            "install Java 11 or newer and npm (Debian: apt-get install default-jre-headless npm), then run make vnu"
+        )
+    if not VNU_JAR.is_file():
+        proc = subprocess.run(
+            ["npm", "ci", "--prefix", str(VNU_DIR), "--ignore-scripts", "--no-audit", "--no-fund"],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert proc.returncode == 0 and VNU_JAR.is_file(), f"could not install vnu-jar (make vnu):\n{proc.stderr}"
+    return ["java", "-Xss8m", "-jar", str(VNU_JAR)]
+
+
+def vnu_errors(command: list[str], files: list[Path]) -> list[dict]:
+    proc = subprocess.run(
+        [*command, "--errors-only", "--format", "json", *map(str, files)], capture_output=True, text=True, timeout=600
+    )
+    # vnu exits 1 when it found errors and writes its JSON report on stderr.
+    report = json.loads(proc.stderr or proc.stdout)
+    assert proc.returncode in (0, 1), f"vnu failed ({proc.returncode}): {proc.stderr[-2000:]}"
+    return report["messages"]
+
+
+def _upstream(message: dict) -> Upstream | None:
+    for known in VNU_UPSTREAM:
+        if message.get("message") == known.message and known.extract.search(message.get("extract", "")):
+            return known
+    return None
+
+
+def test_every_page_is_valid_html(vnu: list[str], built_book: Path) -> None:
+    pages = html_pages(built_book)
+    assert len(pages) >= 8
+    messages = vnu_errors(vnu, pages)
+    ours = [m for m in messages if _upstream(m) is None]
+    report = "\n".join(
+        f"{m.get('url', '?').rsplit('/html/', 1)[-1]}:{m.get('lastLine', '?')}: {m['message']} [{m.get('extract')!r}]"
+        for m in ours[:40]
+    )
+    assert ours == [], f"{len(ours)} HTML errors in the book's pages:\n{report}"
+
+
+def test_checker_reports_errors(vnu: list[str], tmp_path: Path) -> None:
+    """The checker run as above does flag an invalid page, and the allowlist does not swallow it."""
+    page = tmp_path / "bad.html"
+    page.write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>x</title></head>'
+        '<body><p role="heading">x</p><form action=""></form><div><p></div></body></html>',
+        "utf-8",
+    )
+    messages = vnu_errors(vnu, [page])
+    assert messages and all(m["type"] == "error" for m in messages)
+    assert any(_upstream(m) is None for m in messages)
