@@ -10,6 +10,7 @@ PORT       ?= 8000
 SPHINX     := $(BIN)/python -m sphinx -d $(BUILDDIR)/doctrees $(SPHINXOPTS)
 STAGE      := $(BUILDDIR)/.staging
 STAMP      := $(VENV)/.installed
+VNU_JAR    := tests/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 
 .DEFAULT_GOAL := help
 .PHONY: venv help html epub singlehtml serve livehtml test fuzz vnu check convert lint clean
@@ -55,7 +56,7 @@ check: $(STAMP) ## Check seeds/ and conf/ and print every problem, without build
 convert: $(STAMP) ## Write the generated MyST pages into docs/book without building
 	$(BIN)/python -m essaybook convert
 
-test: $(STAMP) ## Run every test (unit, fixtures, Sphinx projects, builds, browser)
+test: $(STAMP) $(VNU_JAR) ## Run every test (unit, fixtures, Sphinx projects, builds, browser)
 	$(BIN)/python -m pytest
 
 fuzz: $(STAMP) ## Run the escaping property tests with 10,000 examples each (minutes)
@@ -63,11 +64,11 @@ fuzz: $(STAMP) ## Run the escaping property tests with 10,000 examples each (min
 
 # The W3C Nu HTML Checker the site tests run, pinned in tests/vnu/package-lock.json.
 # --ignore-scripts: its install script may fetch a Java runtime from the network; the system Java is used.
-VNU_JAR := tests/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 vnu: $(VNU_JAR) ## Install the HTML checker the site tests use (needs npm and Java 11+)
 $(VNU_JAR): tests/vnu/package.json tests/vnu/package-lock.json
-	npm ci --prefix tests/vnu --ignore-scripts --no-audit --no-fund
-	touch $@
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix tests/vnu --ignore-scripts --no-audit --no-fund && touch $@; \
+	else echo "npm is missing: the HTML checker cannot be installed and its test will fail (Debian: apt-get install npm)"; fi
 
 lint: $(STAMP) ## Check the code with ruff
 	$(BIN)/ruff check src tests docs/conf.py
