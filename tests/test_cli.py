@@ -1,4 +1,4 @@
-"""The command line: bad seeds fail clearly, all at once; publish swaps a build in; a failed make keeps the last book."""
+"""Command line: bad seeds fail clearly, all together; publish swaps a build in; a failed make keeps the old book."""
 
 from __future__ import annotations
 
@@ -31,7 +31,10 @@ def project(tmp_path: Path, seeds: dict[str, bytes]) -> tuple[Path, Path]:
 def run_check(tmp_path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "essaybook", "check", "--seeds", "seeds", "--conf", "conf"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -45,14 +48,21 @@ BAD_SEEDS = [
     ("f-del.txt", b"Title\n\nDEL\x7f.\n", "seeds/f-del.txt:3:4", "seed.control-char", "U+007F"),
     ("g-c1.txt", "Title\n\nNEL\u0085.\n".encode(), "seeds/g-c1.txt:3:4", "seed.control-char", "U+0085"),
     ("h-title.txt", b"Just a title\n", "seeds/h-title.txt:1", "seed.no-paragraphs", "not followed by any paragraph"),
-    ("i-long.txt", b"x" * (MAX_TITLE + 1) + b"\n\nP.\n", f"seeds/i-long.txt:1:{MAX_TITLE + 1}", "seed.title-too-long",
-     f"{MAX_TITLE + 1} characters"),
+    (
+        "i-long.txt",
+        b"x" * (MAX_TITLE + 1) + b"\n\nP.\n",
+        f"seeds/i-long.txt:1:{MAX_TITLE + 1}",
+        "seed.title-too-long",
+        f"{MAX_TITLE + 1} characters",
+    ),
     ("J.txt", GOOD, "seeds/j.txt", "seed.duplicate-name", "'j' clashes with seeds/J.txt"),
     ("j.txt", GOOD, None, None, None),
 ]
 
 
-@pytest.mark.parametrize(("name", "data", "where", "code", "words"), [c for c in BAD_SEEDS if c[2] and c[3] != "seed.duplicate-name"])
+@pytest.mark.parametrize(
+    ("name", "data", "where", "code", "words"), [c for c in BAD_SEEDS if c[2] and c[3] != "seed.duplicate-name"]
+)
 def test_each_bad_seed_fails_clearly(tmp_path: Path, monkeypatch, capsys, name, data, where, code, words) -> None:
     project(tmp_path, {name: data, "ok.txt": GOOD})
     monkeypatch.chdir(tmp_path)
@@ -69,7 +79,7 @@ def test_every_bad_seed_reported_in_one_run(tmp_path: Path) -> None:
     result = run_check(tmp_path)
     assert result.returncode == 1
     lines = result.stderr.splitlines()
-    for name, _, where, code, words in BAD_SEEDS:
+    for _, _, where, code, words in BAD_SEEDS:
         if where is None:
             continue
         hits = [x for x in lines if x.startswith(where + ": error: ") and words in x]
@@ -86,7 +96,9 @@ def test_seed_and_conf_problems_reported_together(tmp_path: Path) -> None:
     result = run_check(tmp_path)
     assert result.returncode == 1
     assert [x.split(": error: ")[0] for x in result.stderr.splitlines()[:-1]] == [
-        "conf/glossary.toml:1", "seeds/a.txt:1:1", "seeds/b.txt:1",
+        "conf/glossary.toml:1",
+        "seeds/a.txt:1:1",
+        "seeds/b.txt:1",
     ]
 
 
@@ -147,7 +159,9 @@ def _make(project_dir: Path, builddir: Path) -> subprocess.CompletedProcess[str]
 
 
 def _snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()
+    }
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")

@@ -71,7 +71,8 @@ def test_valid_edition_loads(tmp_path: Path) -> None:
     conf = write(
         tmp_path,
         book=BOOK + f'\n[essays."{SEED}"]\nslug = "the-essay"\nauthor = "A. N. Author"\n'
-        f'\n[[essays."{SEED}".parts]]\ntitle = "One"\n\n[[essays."{SEED}".parts]]\ntitle = "Two"\nstarts = "Second paragraph"\n',
+        f'\n[[essays."{SEED}".parts]]\ntitle = "One"\n'
+        f'\n[[essays."{SEED}".parts]]\ntitle = "Two"\nstarts = "Second paragraph"\n',
         glossary='[[terms]]\nterm = "words"\ndefinition = "Many."\naliases = ["word"]\nsources = ["s1"]\n',
         notes=f'[[notes]]\nid = "n1"\nseed = "{SEED}"\nanchor = "once."\ntext = "A note."\nsources = ["s1"]\n',
         sources='[[sources]]\nid = "s1"\ntitle = "A Work"\nauthor = "Jane Q. Smith"\nyear = 1999\nurl = "https://example.org/w"\n',
@@ -100,50 +101,64 @@ def test_optional_files_may_be_missing(tmp_path: Path) -> None:
 
 SCHEMA_CASES = [
     pytest.param(
-        "book", BOOK.replace('title = "A Book"', 'titel = "A Book"'),
+        "book",
+        BOOK.replace('title = "A Book"', 'titel = "A Book"'),
         [("titel", "conf.unknown-key"), ("[book]", "conf.missing-key")],
         id="book-misspelt-key",
     ),
-    pytest.param("book", BOOK.replace('version = "1.0"', "version = 1.0"), [("version", "conf.type")], id="book-wrong-type"),
+    pytest.param(
+        "book", BOOK.replace('version = "1.0"', "version = 1.0"), [("version", "conf.type")], id="book-wrong-type"
+    ),
     pytest.param("book", BOOK + "\n[bookk]\nx = 1\n", [("[bookk]", "conf.unknown-key")], id="misspelt-table"),
     pytest.param(
-        "glossary", '# The glossary\n\n[[term]]\nterm = "a"\ndefinition = "d"\n', [("[[term]]", "conf.unknown-key")],
+        "glossary",
+        '# The glossary\n\n[[term]]\nterm = "a"\ndefinition = "d"\n',
+        [("[[term]]", "conf.unknown-key")],
         id="misspelt-array-of-tables",
     ),
     pytest.param("book", "[book]\n", [("[book]", "conf.missing-key")] * 3, id="book-missing-keys"),
     pytest.param(
-        "book", BOOK + '\n[essays."x.txt"]\nslug = "Bad_Slug"\nauthr = "x"\n',
+        "book",
+        BOOK + '\n[essays."x.txt"]\nslug = "Bad_Slug"\nauthr = "x"\n',
         [("authr", "conf.unknown-key")],
         id="essay-unknown-key",
     ),
-    pytest.param("book", BOOK + '\n[essays."x.txt"]\nslug = "Bad_Slug"\n', [("slug", "conf.slug")], id="essay-bad-slug"),
     pytest.param(
-        "book", BOOK + '\n[[essays."x.txt".parts]]\ntitle = "A"\n\n[[essays."x.txt".parts]]  # second\ntitle = "B"\n',
+        "book", BOOK + '\n[essays."x.txt"]\nslug = "Bad_Slug"\n', [("slug", "conf.slug")], id="essay-bad-slug"
+    ),
+    pytest.param(
+        "book",
+        BOOK + '\n[[essays."x.txt".parts]]\ntitle = "A"\n\n[[essays."x.txt".parts]]  # second\ntitle = "B"\n',
         [("# second", "conf.missing-key")],
         id="later-part-without-starts",
     ),
     pytest.param(
-        "book", BOOK + '\n[[essays."x.txt".parts]]\ntitle = "A"\nstart = "typo"\n',
+        "book",
+        BOOK + '\n[[essays."x.txt".parts]]\ntitle = "A"\nstart = "typo"\n',
         [("start =", "conf.unknown-key")],
         id="part-unknown-key",
     ),
     pytest.param(
-        "glossary", '[[terms]]\nterm = "a"\ndefinition = "d"\n\n[[terms]]  # two\nterm = "b"\n',
+        "glossary",
+        '[[terms]]\nterm = "a"\ndefinition = "d"\n\n[[terms]]  # two\nterm = "b"\n',
         [("# two", "conf.missing-key")],
         id="term-missing-definition",
     ),
     pytest.param(
-        "glossary", '[[terms]]\nterm = "a"\ndefinition = "d"\naliases = "b"\n',
+        "glossary",
+        '[[terms]]\nterm = "a"\ndefinition = "d"\naliases = "b"\n',
         [("aliases", "conf.type")],
         id="aliases-not-a-list",
     ),
     pytest.param(
-        "glossary", '[[terms]]\nterm = "a"\ndefinition = "d"\naliases = [1]\n',
+        "glossary",
+        '[[terms]]\nterm = "a"\ndefinition = "d"\naliases = [1]\n',
         [("aliases", "conf.type")],
         id="aliases-not-strings",
     ),
     pytest.param(
-        "glossary", '[[terms]]\nterm = "a`b"\ndefinition = "d"\naliases = ["c <d>"]\n',
+        "glossary",
+        '[[terms]]\nterm = "a`b"\ndefinition = "d"\naliases = ["c <d>"]\n',
         [("[[terms]]", "conf.term-chars")] * 2,
         id="term-characters",
     ),
@@ -161,7 +176,8 @@ SCHEMA_CASES = [
         id="term-twice",
     ),
     pytest.param(
-        "glossary", '[[terms]]\nterm = "a"\ndefinition = "d"\nsources = ["nowhere"]\n',
+        "glossary",
+        '[[terms]]\nterm = "a"\ndefinition = "d"\nsources = ["nowhere"]\n',
         [("[[terms]]", "conf.unknown-source")],
         id="term-unknown-source",
     ),
@@ -176,28 +192,41 @@ SCHEMA_CASES = [
         "notes",
         '[[notes]]\nid = "n"\nseed = "s.txt"\nanchor = " "\ntext = "t"\nsources = ["gone"]\n\n'
         '[[notes]]  # dup\nid = "n"\nseed = "s.txt"\nanchor = "b"\ntext = "t"\nsources = ["gone"]\n',
-        [("[[notes]]", "conf.anchor"), ("[[notes]]", "conf.unknown-source"),
-         ("# dup", "conf.duplicate-id"), ("# dup", "conf.unknown-source")],
+        [
+            ("[[notes]]", "conf.anchor"),
+            ("[[notes]]", "conf.unknown-source"),
+            ("# dup", "conf.duplicate-id"),
+            ("# dup", "conf.unknown-source"),
+        ],
         id="note-empty-anchor-unknown-source-duplicate",
     ),
     pytest.param(
-        "notes", '[[notes]]\nid = "n"\nseed = "s.txt"\nanchor = "a"\ntext = "t"\nsources = ["x"]\nextra = 1\n',
+        "notes",
+        '[[notes]]\nid = "n"\nseed = "s.txt"\nanchor = "a"\ntext = "t"\nsources = ["x"]\nextra = 1\n',
         [("extra", "conf.unknown-key")],
         id="note-unknown-key",
     ),
     pytest.param(
-        "sources", '[[sources]]\nid = "s"\ntitle = "T"\nyear = "1999"\n', [("year", "conf.type")], id="source-year-string",
+        "sources",
+        '[[sources]]\nid = "s"\ntitle = "T"\nyear = "1999"\n',
+        [("year", "conf.type")],
+        id="source-year-string",
     ),
     pytest.param(
-        "sources", '[[sources]]\nid = "s"\ntitle = "T"\nyear = true\n', [("year", "conf.type")], id="source-year-bool",
+        "sources",
+        '[[sources]]\nid = "s"\ntitle = "T"\nyear = true\n',
+        [("year", "conf.type")],
+        id="source-year-bool",
     ),
     pytest.param(
-        "sources", '[[sources]]\nid = "s"\ntitle = "T"\nurl = "ftp://x y"\n',
+        "sources",
+        '[[sources]]\nid = "s"\ntitle = "T"\nurl = "ftp://x y"\n',
         [("[[sources]]", "conf.url")],
         id="source-bad-url",
     ),
     pytest.param(
-        "sources", '[[sources]]\nid = "s"\ntitle = "T"\n\n[[sources]]  # dup\nid = "s"\ntitle = "U"\n',
+        "sources",
+        '[[sources]]\nid = "s"\ntitle = "T"\n\n[[sources]]  # dup\nid = "s"\ntitle = "U"\n',
         [("# dup", "conf.duplicate-id")],
         id="source-duplicate-id",
     ),
@@ -232,7 +261,7 @@ def test_toml_syntax_error(tmp_path: Path) -> None:
 
 def test_conf_not_utf8(tmp_path: Path) -> None:
     conf = write(tmp_path)
-    (conf / "notes.toml").write_bytes(b'# caf\xe9\n')
+    (conf / "notes.toml").write_bytes(b"# caf\xe9\n")
     with pytest.raises(ProblemsError) as info:
         load_edition(conf)
     assert [(p.path, p.code) for p in info.value.problems] == [("conf/notes.toml", "conf.encoding")]
@@ -299,7 +328,11 @@ def test_note_anchors(tmp_path: Path) -> None:
     chapters, found, skipped = resolve_problems(tmp_path, notes=notes, sources=SOURCES)
     by_id = {p.message.split("'")[1]: p for p in found}
     assert sorted(by_id) == ["missing", "near", "twice"]
-    for nid, code in (("missing", "conf.anchor-missing"), ("near", "conf.anchor-missing"), ("twice", "conf.anchor-ambiguous")):
+    for nid, code in (
+        ("missing", "conf.anchor-missing"),
+        ("near", "conf.anchor-missing"),
+        ("twice", "conf.anchor-ambiguous"),
+    ):
         p = by_id[nid]
         assert (p.path, p.line, p.code) == ("conf/notes.toml", line_of(notes, f"# {nid}"), code)
         assert f"seeds/{SEED}" in p.message
@@ -307,8 +340,10 @@ def test_note_anchors(tmp_path: Path) -> None:
     assert by_id["missing"].hint.startswith("copy the phrase")
     assert by_id["near"].hint.startswith("did you mean “says ‘something quoted’” (paragraph at line 3)?")
     assert "2 times" in by_id["twice"].message and "lines 5, 5" in by_id["twice"].message
-    assert skipped == [f"conf/notes.toml:{line_of(notes, '# elsewhere')}: note 'elsewhere' skipped: "
-                       "seed 999_other.txt is not in the book"]
+    assert skipped == [
+        f"conf/notes.toml:{line_of(notes, '# elsewhere')}: note 'elsewhere' skipped: "
+        "seed 999_other.txt is not in the book"
+    ]
     (chapter,) = chapters
     ends = {n.note.id: (n.paragraph, n.end) for n in chapter.notes}
     assert ends["ok"] == (0, ESSAY.paragraphs[0].text.index("’") + 1)
@@ -319,8 +354,13 @@ def test_note_anchors(tmp_path: Path) -> None:
     ("starts", "bad_part", "code", "words"),
     [
         pytest.param((None, "Nowhere"), 2, "conf.anchor-missing", "no paragraph", id="missing"),
-        pytest.param((None, "Second paragraph:", "the same words"), 3, "conf.anchor-missing", "no paragraph",
-                     id="only-paragraph-starts-count"),
+        pytest.param(
+            (None, "Second paragraph:", "the same words"),
+            3,
+            "conf.anchor-missing",
+            "no paragraph",
+            id="only-paragraph-starts-count",
+        ),
         pytest.param((None, "T"), None, None, None, id="unique-prefix-ok"),
         pytest.param((None, "Third paragraph — with"), None, None, None, id="exact-dash-ok"),
         pytest.param((None, "Third paragraph - with"), 2, "conf.anchor-missing", "did you mean", id="hint-for-dash"),
@@ -366,7 +406,9 @@ def test_parts_follow_the_configured_order(tmp_path: Path) -> None:
     chapters, found, _ = resolve_problems(tmp_path, book=parts(None, "Second", "Third"))
     assert found == []
     assert [(p.number, p.title, p.first, p.last) for p in chapters[0].parts] == [
-        (1, "P1", 0, 1), (2, "P2", 1, 2), (3, "P3", 2, 3),
+        (1, "P1", 0, 1),
+        (2, "P2", 1, 2),
+        (3, "P3", 2, 3),
     ]
 
 
@@ -376,7 +418,7 @@ def test_page_name_clashes(tmp_path: Path) -> None:
         parse_seed(b"T\n\nP.", name, f"seeds/{name}")
         for name in ("My Essay.txt", "my-essay.txt", "glossary.txt", "fine.txt")
     ]
-    chapters, found, _ = resolve(edition, essays)
+    _, found, _ = resolve(edition, essays)
     assert sorted((p.path, p.code) for p in found) == [
         ("seeds/glossary.txt", "seed.duplicate-name"),
         ("seeds/my-essay.txt", "seed.duplicate-name"),

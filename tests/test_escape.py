@@ -12,14 +12,19 @@ from essaybook.escape import ASCII_PUNCTUATION, escape_line, escape_text
 # Python's str.isspace() characters other than the layout the parser drops and
 # the control characters it rejects: markdown-it strips any of these at the
 # edges of a paragraph, so they are written as character references.
-UNICODE_SPACES = [
-    c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and not c.isascii() and ord(c) > 0x9F
-]
+UNICODE_SPACES = [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and not c.isascii() and ord(c) > 0x9F]
 
 
 def test_the_space_list_is_what_we_think() -> None:
     assert UNICODE_SPACES == [
-        "\u00a0", "\u1680", *map(chr, range(0x2000, 0x200B)), "\u2028", "\u2029", "\u202f", "\u205f", "\u3000",
+        "\u00a0",
+        "\u1680",
+        *map(chr, range(0x2000, 0x200B)),
+        "\u2028",
+        "\u2029",
+        "\u202f",
+        "\u205f",
+        "\u3000",
     ]
 
 

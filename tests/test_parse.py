@@ -38,8 +38,12 @@ def problems_of(data: bytes, name: str = "a.txt") -> list[Problem]:
         pytest.param(b"T\nOne.", "T", ["One."], id="paragraph-right-after-title"),
         pytest.param(b"T\n\nOne.\n\n\n\nTwo.\n\n", "T", ["One.", "Two."], id="many-blank-lines"),
         pytest.param(b"T\n\n*not* <b>markup</b> {{x}}", "T", ["*not* <b>markup</b> {{x}}"], id="markup-is-text"),
-        pytest.param("Caf\u00e9 \u2014 \u201cq\u201d\n\n\u00c9t\u00e9.".encode(), "Caf\u00e9 \u2014 \u201cq\u201d", ["\u00c9t\u00e9."],
-                     id="unicode-kept"),
+        pytest.param(
+            "Caf\u00e9 \u2014 \u201cq\u201d\n\n\u00c9t\u00e9.".encode(),
+            "Caf\u00e9 \u2014 \u201cq\u201d",
+            ["\u00c9t\u00e9."],
+            id="unicode-kept",
+        ),
     ],
 )
 def test_parse_layout(data: bytes, title: str, paragraphs: list[str]) -> None:

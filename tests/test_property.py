@@ -14,11 +14,11 @@ from __future__ import annotations
 import os
 import string
 
-from _myst import doctree, tagnames
 from docutils import nodes
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from _myst import doctree, tagnames
 from essaybook.edition import _WORDS, Term
 from essaybook.escape import escape_text
 from essaybook.parse import parse_seed
@@ -28,7 +28,9 @@ from essaybook.terms import TermMatcher
 EXAMPLES = int(os.environ.get("ESSAYBOOK_FUZZ_EXAMPLES", "300"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-UNICODE_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+UNICODE_SPACES = (
+    "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 # What a seed may hold: anything but the control characters (other than tab
 # and newline) and lone surrogates, which the seed parser rejects.
 ANY = st.characters(exclude_categories=("Cc", "Cs"), include_characters="\t\n")
@@ -37,11 +39,57 @@ ANY = st.characters(exclude_categories=("Cc", "Cs"), include_characters="\t\n")
 SYNTAX = st.sampled_from([*string.punctuation, *UNICODE_SPACES, " ", " ", "\t", "\n", "\n", "1", "a", "A"])
 SNIPPETS = st.sampled_from(
     [
-        "**", "__", "```", "~~~", ":::", "{note}", "{term}`x`", "[^1]", "[^1]: ", "(x)=", "<div>", "</div>", "<!--",
-        "&amp;", "&#65;", "&#x2028;", "$$", "\\(", "{{ x }}", "{#id}", "{.cls}", "- [ ] ", "1. ", "1) ", "> ", "# ",
-        "---", "===", "    ", "https://example.org", "www.example.org", "x@example.org", "\\", "  \n", "\\\n",
-        "|a|b|\n|-|-|", "term\n: def", ":field: body", "% c", "+++", "(c)", "--", "...", "![i](x)", "<img src=x>",
-        "\\begin{align}", "~~s~~", "+ ", "* ", "\u00a0\n", "\n\u2028\n",
+        "**",
+        "__",
+        "```",
+        "~~~",
+        ":::",
+        "{note}",
+        "{term}`x`",
+        "[^1]",
+        "[^1]: ",
+        "(x)=",
+        "<div>",
+        "</div>",
+        "<!--",
+        "&amp;",
+        "&#65;",
+        "&#x2028;",
+        "$$",
+        "\\(",
+        "{{ x }}",
+        "{#id}",
+        "{.cls}",
+        "- [ ] ",
+        "1. ",
+        "1) ",
+        "> ",
+        "# ",
+        "---",
+        "===",
+        "    ",
+        "https://example.org",
+        "www.example.org",
+        "x@example.org",
+        "\\",
+        "  \n",
+        "\\\n",
+        "|a|b|\n|-|-|",
+        "term\n: def",
+        ":field: body",
+        "% c",
+        "+++",
+        "(c)",
+        "--",
+        "...",
+        "![i](x)",
+        "<img src=x>",
+        "\\begin{align}",
+        "~~s~~",
+        "+ ",
+        "* ",
+        "\u00a0\n",
+        "\n\u2028\n",
     ]
 )
 TEXT = st.lists(st.one_of(st.text(ANY, max_size=8), st.text(SYNTAX, max_size=8), SNIPPETS), max_size=24).map("".join)
@@ -123,7 +171,7 @@ def paragraphs_with_terms(draw):
 def test_render_paragraph_is_read_back_as_the_same_text(case) -> None:
     text, links, notes = case
     ids = [f"n{i}" for i in range(len(notes))]
-    myst = render_paragraph(text, links, list(zip(notes, ids)))
+    myst = render_paragraph(text, links, list(zip(notes, ids, strict=True)))
     definitions = "".join(f"\n\n[^{i}]: A note." for i in ids)
     document, warnings = doctree(myst + definitions)
     assert warnings == ""

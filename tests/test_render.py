@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from _myst import doctree, tagnames
 from docutils import nodes
 
+from _myst import doctree, tagnames
 from essaybook.edition import Term
 from essaybook.parse import parse_seed
 from essaybook.pipeline import build_book
@@ -134,23 +134,51 @@ def link(text: str, word: str) -> Match:
         pytest.param("a Trotsky b", ["Trotsky"], [], "a {term}`Trotsky <Leon Trotsky>` b", id="link"),
         pytest.param("a b", [], [(1, "n")], "a[^n] b", id="marker"),
         pytest.param("a b.", [], [(4, "n")], "a b\\.[^n]", id="marker-at-end"),
-        pytest.param("a Trotsky b", ["Trotsky"], [(5, "n")], "a {term}`Trotsky <Leon Trotsky>`[^n] b",
-                     id="marker-inside-link-moves-after"),
-        pytest.param("a Trotsky b", ["Trotsky"], [(2, "n")], "a [^n]{term}`Trotsky <Leon Trotsky>` b",
-                     id="marker-at-link-start-stays-before"),
-        pytest.param("a Trotsky b", ["Trotsky"], [(9, "n")], "a {term}`Trotsky <Leon Trotsky>`[^n] b",
-                     id="marker-at-link-end"),
-        pytest.param("a Trotsky b", ["Trotsky"], [(5, "x"), (9, "y")],
-                     "a {term}`Trotsky <Leon Trotsky>`[^x][^y] b", id="two-markers-keep-their-order"),
+        pytest.param(
+            "a Trotsky b",
+            ["Trotsky"],
+            [(5, "n")],
+            "a {term}`Trotsky <Leon Trotsky>`[^n] b",
+            id="marker-inside-link-moves-after",
+        ),
+        pytest.param(
+            "a Trotsky b",
+            ["Trotsky"],
+            [(2, "n")],
+            "a [^n]{term}`Trotsky <Leon Trotsky>` b",
+            id="marker-at-link-start-stays-before",
+        ),
+        pytest.param(
+            "a Trotsky b", ["Trotsky"], [(9, "n")], "a {term}`Trotsky <Leon Trotsky>`[^n] b", id="marker-at-link-end"
+        ),
+        pytest.param(
+            "a Trotsky b",
+            ["Trotsky"],
+            [(5, "x"), (9, "y")],
+            "a {term}`Trotsky <Leon Trotsky>`[^x][^y] b",
+            id="two-markers-keep-their-order",
+        ),
         pytest.param("Trotsky", ["Trotsky"], [], "{term}`Trotsky <Leon Trotsky>`", id="link-is-whole-paragraph"),
-        pytest.param("*Trotsky*", ["Trotsky"], [(9, "n")], "\\*{term}`Trotsky <Leon Trotsky>`\\*[^n]",
-                     id="escapes-around"),
-        pytest.param("a\nTrotsky\nb", ["Trotsky"], [(9, "n")], "a\n{term}`Trotsky <Leon Trotsky>`[^n]\nb",
-                     id="marker-before-soft-wrap"),
-        pytest.param("Leon\nTrotsky", ["Leon\nTrotsky"], [(2, "n")], "{term}`Leon Trotsky <Leon Trotsky>`[^n]",
-                     id="soft-wrap-in-link"),
-        pytest.param("x  Trotsky  y", ["Trotsky"], [], "x  {term}`Trotsky <Leon Trotsky>`  y",
-                     id="inner-spaces-kept-around-link"),
+        pytest.param(
+            "*Trotsky*", ["Trotsky"], [(9, "n")], "\\*{term}`Trotsky <Leon Trotsky>`\\*[^n]", id="escapes-around"
+        ),
+        pytest.param(
+            "a\nTrotsky\nb",
+            ["Trotsky"],
+            [(9, "n")],
+            "a\n{term}`Trotsky <Leon Trotsky>`[^n]\nb",
+            id="marker-before-soft-wrap",
+        ),
+        pytest.param(
+            "Leon\nTrotsky",
+            ["Leon\nTrotsky"],
+            [(2, "n")],
+            "{term}`Leon Trotsky <Leon Trotsky>`[^n]",
+            id="soft-wrap-in-link",
+        ),
+        pytest.param(
+            "x  Trotsky  y", ["Trotsky"], [], "x  {term}`Trotsky <Leon Trotsky>`  y", id="inner-spaces-kept-around-link"
+        ),
     ],
 )
 def test_render_paragraph(text: str, links: list[str], notes: list[tuple[int, str]], expected: str) -> None:
@@ -164,7 +192,11 @@ def test_markers_read_back_as_footnote_references() -> None:
     assert warnings == ""
     paragraph = document.children[0]
     assert [type(n).__name__ for n in paragraph.children] == [
-        "Text", "inline", "footnote_reference", "Text", "footnote_reference",
+        "Text",
+        "inline",
+        "footnote_reference",
+        "Text",
+        "footnote_reference",
     ]
     assert [r["refid"] for r in paragraph.findall(nodes.footnote_reference)] == ["x", "y"]
 

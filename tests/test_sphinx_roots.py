@@ -58,7 +58,11 @@ def test_builds_cleanly_in_a_copy(app) -> None:
     assert (srcdir / "book" / "parts" / "part-1.md").is_file()
     assert not (ROOTS / "test-book" / "book").exists()
     assert {d for d in app.env.found_docs if d.startswith("book/")} == {
-        "book/parts/index", *PARTS, "book/essay-002-plain/index", "book/glossary", "book/sources",
+        "book/parts/index",
+        *PARTS,
+        "book/essay-002-plain/index",
+        "book/glossary",
+        "book/sources",
     }
     # The chapters are in the book's table of contents, in seed order.
     assert app.env.toctree_includes["index"][:2] == ["book/parts/index", "book/essay-002-plain/index"]
@@ -84,18 +88,26 @@ def test_parts_are_documents_with_their_paragraphs(app) -> None:
 
 def words(paragraph: nodes.paragraph) -> str:
     """A paragraph's text without the numbers of its note markers."""
-    return "".join(t.astext() for t in paragraph.findall(nodes.Text) if not isinstance(t.parent, nodes.footnote_reference))
+    return "".join(
+        t.astext() for t in paragraph.findall(nodes.Text) if not isinstance(t.parent, nodes.footnote_reference)
+    )
 
 
 @book
 def test_first_use_per_part_is_a_term_link(app) -> None:
     app.build()
-    trotsky, stalin, goatee, tash, socialism = "Leon Trotsky", "Joseph Stalin", "goatee", "tash", "socialism in one country"
+    trotsky, stalin, goatee, tash, socialism = (
+        "Leon Trotsky",
+        "Joseph Stalin",
+        "goatee",
+        "tash",
+        "socialism in one country",
+    )
     assert term_xrefs(app.env.get_doctree(PARTS[0])) == [[trotsky, stalin, goatee], [tash, socialism]]
     assert term_xrefs(app.env.get_doctree(PARTS[1])) == [[stalin, trotsky], [goatee]]
     assert term_xrefs(app.env.get_doctree(PARTS[2])) == [[trotsky]]
     # Resolved: each becomes a link to the glossary entry, with the seed's words as its text.
-    resolved = app.env.get_and_resolve_doctree(PARTS[0], app.builder)
+    resolved = app.env.get_and_resolve_doctree(PARTS[0], app.builder, tags=app.tags)
     links = [(r.astext(), r["refuri"]) for p in essay_paragraphs(resolved) for r in p.findall(nodes.reference)]
     assert links == [
         ("Trotsky", "../glossary.html#term-Leon-Trotsky"),
@@ -118,7 +130,7 @@ def test_an_essay_without_an_editorial_entry_is_one_linked_chapter(app) -> None:
 
 def where_used(app) -> dict[str, list[str]]:
     """Glossary entry -> the targets its 'Used in' paragraph links to."""
-    doctree = app.env.get_and_resolve_doctree("book/glossary", app.builder)
+    doctree = app.env.get_and_resolve_doctree("book/glossary", app.builder, tags=app.tags)
     out = {}
     for item in doctree.findall(nodes.definition_list_item):
         term = next(iter(item.findall(nodes.term))).astext()
@@ -138,8 +150,16 @@ def test_where_used_links_each_using_paragraph(app) -> None:
     assert used["Leon Trotsky"] == [p1, f"{p1}#parts-p1", f"{p1}#parts-p2", p2, f"{p2}#parts-p3", p3, f"{p3}#parts-p5"]
     # The notes on part 1 name Trotsky too: they are listed after the paragraphs.
     assert used["Leon Trotsky (text)"].startswith("Used in: Meeting ¶1, ¶2, notes; Arguing ¶3; Again ¶5")
-    assert used["Joseph Stalin"] == [p1, f"{p1}#parts-p1", f"{p1}#parts-p2", p2, f"{p2}#parts-p3",
-                                     plain, f"{plain}#essay-002-plain-p1", f"{plain}#essay-002-plain-p2"]
+    assert used["Joseph Stalin"] == [
+        p1,
+        f"{p1}#parts-p1",
+        f"{p1}#parts-p2",
+        p2,
+        f"{p2}#parts-p3",
+        plain,
+        f"{plain}#essay-002-plain-p1",
+        f"{plain}#essay-002-plain-p2",
+    ]
     assert used["goatee"] == [p1, f"{p1}#parts-p1", p2, f"{p2}#parts-p4"]
     assert used["tash"] == [p1, f"{p1}#parts-p2", plain, f"{plain}#essay-002-plain-p2"]
     assert used["socialism in one country"] == [p1, f"{p1}#parts-p2"]
@@ -150,7 +170,7 @@ def test_where_used_links_each_using_paragraph(app) -> None:
 @book
 def test_footnotes_with_references_and_source_links(app) -> None:
     app.build()
-    part1 = app.env.get_and_resolve_doctree(PARTS[0], app.builder)
+    part1 = app.env.get_and_resolve_doctree(PARTS[0], app.builder, tags=app.tags)
     notes = {f["ids"][0]: f for f in part1.findall(nodes.footnote)}
     assert sorted(notes) == ["beard", "vienna"]
     refs = [r["refid"] for r in part1.findall(nodes.footnote_reference)]
@@ -161,10 +181,10 @@ def test_footnotes_with_references_and_source_links(app) -> None:
     assert kinds[kinds.index("footnote_reference", kinds.index("footnote_reference") + 1) - 1] == "reference"
     assert [r["refuri"] for r in notes["vienna"].findall(nodes.reference)] == ["../sources.html#source-service"]
     assert [r["refuri"] for r in notes["beard"].findall(nodes.reference)] == ["../sources.html#source-carr"]
-    part3 = app.env.get_and_resolve_doctree(PARTS[2], app.builder)
+    part3 = app.env.get_and_resolve_doctree(PARTS[2], app.builder, tags=app.tags)
     (third,) = part3.findall(nodes.footnote)
     assert [r.astext() for r in third.findall(nodes.reference)] == ["Service 2009", "Carr 1958"]
-    assert not list(app.env.get_and_resolve_doctree(PARTS[1], app.builder).findall(nodes.footnote))
+    assert not list(app.env.get_and_resolve_doctree(PARTS[1], app.builder, tags=app.tags).findall(nodes.footnote))
     sources = app.env.get_doctree("book/sources")
     assert {"source-service", "source-carr"} <= {i for n in sources.findall(nodes.Element) for i in n.get("ids", [])}
 
@@ -227,7 +247,9 @@ def test_sphinx_build_exits_non_zero(tmp_path: Path) -> None:
     (srcdir / "seeds" / "003_bad.txt").write_bytes(b"Title\n\nNot UTF-8: \xe9.\n")
     result = subprocess.run(
         [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(srcdir), str(tmp_path / "out")],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "book/seeds/003_bad.txt:3:12: error: not UTF-8: byte 0xE9 at byte offset 18" in result.stderr

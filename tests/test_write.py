@@ -26,7 +26,9 @@ PAGES = {"a/index.md": page("A"), "a/part-1.md": page("A1"), "glossary.md": page
 
 def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
     """Every file under root with its bytes and mtime."""
-    return {p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()
+    }
 
 
 def age(root: Path) -> None:
@@ -73,7 +75,9 @@ def test_only_changed_pages_are_rewritten(tmp_path: Path) -> None:
     after = snapshot(out)
     assert after["glossary.md"][0] == page("G2").encode()
     assert after["glossary.md"][1] != OLD * 10**9
-    assert {k: v for k, v in after.items() if k != "glossary.md"} == {k: v for k, v in before.items() if k != "glossary.md"}
+    assert {k: v for k, v in after.items() if k != "glossary.md"} == {
+        k: v for k, v in before.items() if k != "glossary.md"
+    }
 
 
 def test_pages_of_removed_seeds_are_removed(tmp_path: Path) -> None:
@@ -184,8 +188,10 @@ def test_convert_then_remove_a_seed(tmp_path: Path, capsys) -> None:
         pytest.param(lambda s, c: (s / "003_bad.txt").write_bytes(b"T\n\nbad \xff byte"), id="bad-new-seed"),
         pytest.param(lambda s, c: (s / "002_two.txt").write_text("Only a title\n"), id="seed-broken"),
         pytest.param(lambda s, c: (c / "glossary.toml").write_text("[[terms]]\nterm = 1\n"), id="conf-broken"),
-        pytest.param(lambda s, c: (s / "001_one.txt").unlink() or (s / "002_two.txt").write_bytes(b"\x00"),
-                     id="seed-removed-and-other-broken"),
+        pytest.param(
+            lambda s, c: (s / "001_one.txt").unlink() or (s / "002_two.txt").write_bytes(b"\x00"),
+            id="seed-removed-and-other-broken",
+        ),
     ],
 )
 def test_failed_conversion_writes_nothing(tmp_path: Path, capsys, breakage) -> None:
@@ -206,6 +212,7 @@ def test_clean_removes_only_generated_pages(tmp_path: Path) -> None:
     (out / "essay-001-one" / "index.md").write_text("edited by hand, marker gone\n")
     assert main(["clean", "--out", str(out)]) == 0
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
-        "essay-001-one/index.md", "mine.md",
+        "essay-001-one/index.md",
+        "mine.md",
     ]
     shutil.rmtree(out)
