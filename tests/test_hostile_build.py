@@ -36,7 +36,7 @@ ALLOWED = {
     "span": {"class"},
     "sup": {"class"},
 }
-TERM_HREF = re.compile(r"(\.\./)+glossary\.html#term-[A-Za-z0-9_.-]+")
+TERM_HREF = re.compile(r"\.\./glossary\.html#(?P<id>term-[A-Za-z0-9_.-]+)")
 NOTE_HREF = re.compile(r"#[A-Za-z][A-Za-z0-9_-]*")
 SPAN_CLASSES = ({"xref", "std", "std-term"}, {"fn-bracket"})
 SCHEMES = re.compile(r"^(javascript|vbscript|data|livescript|mocha):", re.IGNORECASE)
@@ -126,7 +126,9 @@ def test_seed_reaches_the_page_exactly(hostile_book: dict, name: str) -> None:
         assert g == w, f"paragraph {i + 1} (line {essay.paragraphs[i].line}) differs"
 
 
-def _check_essay_markup(box: Tag, where: str) -> None:
+def _check_essay_markup(box: Tag, where: str, terms: set[str]) -> int:
+    """Assert the essay text holds only the converter's markup; the number of term links."""
+    links = 0
     for node in box.descendants:
         if isinstance(node, Comment) or (isinstance(node, NavigableString) and type(node) is not NavigableString):
             raise AssertionError(f"{where}: {type(node).__name__} inside the essay text: {str(node)[:80]!r}")
@@ -140,12 +142,16 @@ def _check_essay_markup(box: Tag, where: str) -> None:
             assert node.parent is box, f"{where}: a nested paragraph"
         elif node.name == "a":
             if classes == {"reference", "internal"}:
-                assert TERM_HREF.fullmatch(node["href"]), f"{where}: link to {node['href']!r}"
+                match = TERM_HREF.fullmatch(node["href"])
+                assert match, f"{where}: link to {node['href']!r}"
+                assert match["id"] in terms, f"{where}: {node['href']} is no glossary entry"
+                links += 1
             else:
                 assert "footnote-reference" in classes and NOTE_HREF.fullmatch(node["href"]), f"{where}: {node}"
         elif node.name == "span":
             assert classes in SPAN_CLASSES, f"{where}: span of class {classes}"
             assert node.parent.name == "a", f"{where}: a span outside a link"
+    return links
 
 
 def _scripts(page: BeautifulSoup) -> list[str]:
@@ -160,16 +166,22 @@ def test_pages_hold_only_what_the_converter_and_theme_emit(hostile_book: dict, b
     essay_pages = [p for p in next_chain(built_book) if soup(p).select(".essay-text")]
     theme_tags = {t.name for p in essay_pages for t in soup(p).find_all(True)}
     assert theme_scripts and "script" in theme_tags
+    glossary = soup(hostile_book["out"] / "book" / "glossary.html")
+    terms = {dt["id"] for dt in glossary.select("dl.glossary > dt[id]")}
+    assert len(terms) >= 12
+    links = 0
     for name in _seed_ids():
         path = _page(hostile_book, name)
         page = soup(path)
         boxes = page.select(".essay-text")
         assert len(boxes) == 1, f"{name}: {len(boxes)} essay-text blocks"
-        _check_essay_markup(boxes[0], name)
+        links += _check_essay_markup(boxes[0], name, terms)
         assert _scripts(page) == theme_scripts, f"{name}: scripts differ from the real book's"
         tags = {t.name for t in page.find_all(True)}
         assert tags <= theme_tags, f"{name}: elements no page of the real book has: {sorted(tags - theme_tags)}"
         assert page.find("base") is None and page.find("meta", attrs={"http-equiv": True}) is None, name
+    # The generated giants use glossary words, so terms are linked in this book too.
+    assert links >= 2, f"only {links} glossary links in the whole hostile book"
 
 
 def test_no_event_handler_or_script_url_anywhere(hostile_book: dict) -> None:
