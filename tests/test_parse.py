@@ -148,6 +148,18 @@ def test_control_characters(char: str) -> None:
     assert problem.hint
 
 
+@pytest.mark.parametrize("char", ["\ufffe", "\uffff"], ids=["U+FFFE", "U+FFFF"])
+def test_xml_noncharacters(char: str) -> None:
+    (problem,) = problems_of(f"Title\n\nab{char}c".encode())
+    assert (problem.code, problem.line, problem.column) == ("seed.control-char", 3, 3)
+    assert f"noncharacter U+{ord(char):04X}" in problem.message
+
+
+@pytest.mark.parametrize("char", ["\ufdd0", "\U0001fffe", "\ue000", "\u200b", "\ufeff", "\U0010fffd"])
+def test_other_unusual_characters_are_text(char: str) -> None:
+    assert parse_seed(f"T\n\na{char}b".encode(), "a.txt").paragraphs[0].text == f"a{char}b"
+
+
 def test_control_characters_are_all_reported_then_counted() -> None:
     data = ("T\n\n" + "x\x01" * 15).encode()
     problems = problems_of(data)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .problems import Problem, ProblemsError, line_col
 
-__all__ = ["Essay", "Paragraph", "parse_seed", "read_seed", "default_slug", "MAX_TITLE"]
+__all__ = ["MAX_TITLE", "Essay", "Paragraph", "default_slug", "parse_seed", "read_seed"]
 
 MAX_TITLE = 200
 # Seeds report at most this many bad characters each, then a count of the rest.
@@ -74,6 +74,9 @@ def _bad_character(c: str) -> str | None:
         return "control character"
     if category == "Cs":
         return "lone surrogate"
+    if c in "\ufffe\uffff":
+        # XML forbids these two, so an EPUB holding one is not a valid book.
+        return "noncharacter"
     return None
 
 
@@ -176,7 +179,8 @@ def parse_seed(data: bytes, name: str, path: str | None = None) -> Essay:
                     title_line,
                     MAX_TITLE + 1,
                     "seed.title-too-long",
-                    f"the title (the first non-blank line) is {len(title)} characters long, over the limit of {MAX_TITLE}",
+                    f"the title (the first non-blank line) is {len(title)} characters long, "
+                    f"over the limit of {MAX_TITLE}",
                     "check that the first line is the title and not the first paragraph; "
                     "the title goes alone on the first line, followed by a blank line",
                 )
