@@ -12,8 +12,10 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import furo
 import pytest
 from bs4 import BeautifulSoup
+from furo.navigation import get_navigation_tree
 from sphinx.testing.util import SphinxTestApp
 
 from essaybook.navigation import navigation_changed
@@ -46,6 +48,7 @@ class _Capture:
         self.expected: dict[str, str] = {}
         self.other_calls: list[tuple[str, str]] = []
         self.seen: list[str] = []
+        self.furo: dict[str, str] = {}
 
     def before(self, app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
         self.stock[pagename] = context.get("toctree")
@@ -59,6 +62,18 @@ class _Capture:
         self.expected[pagename] = self.stock[pagename](**FURO_CALL)
         self.other_calls.append((context["toctree"](maxdepth=1), self.stock[pagename](maxdepth=1)))
 
+    def final(self, app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+        if pagename in self.ours:
+            self.furo[pagename] = context["furo_navigation_tree"]
+
+    def check_furo(self) -> None:
+        """What furo shows is what furo's own pass makes of our HTML (ours skips the parsing)."""
+        assert set(self.furo) == set(self.ours)
+        # furo's function was replaced by the one that answers our HTML directly.
+        assert getattr(furo.get_navigation_tree, "essaybook_wrapper", False)
+        for page, html in self.ours.items():
+            assert self.furo[page] == get_navigation_tree(html), f"{page}: furo's navigation differs"
+
 
 def _build(srcdir: Path, capture: _Capture | None = None, **overrides: Any) -> SphinxTestApp:
     app = SphinxTestApp("html", srcdir=srcdir, confoverrides=overrides or None)
@@ -66,6 +81,7 @@ def _build(srcdir: Path, capture: _Capture | None = None, **overrides: Any) -> S
         # Around our handler (priority 400): one sees Sphinx's toctree(), the other ours.
         app.connect("html-page-context", capture.before, priority=300)
         app.connect("html-page-context", capture.after, priority=450)
+        app.connect("html-page-context", capture.final, priority=900)
     try:
         app.build()
     finally:
@@ -95,6 +111,7 @@ def test_small_book_navigation_is_furos_byte_for_byte(tmp_path: Path) -> None:
     assert set(capture.seen) - set(capture.ours) <= {"404"}
     for page, html in capture.ours.items():
         assert html == capture.expected[page], f"{page}: navigation differs from Sphinx's"
+    capture.check_furo()
     # Any other call (another theme's or template's) is Sphinx's own.
     assert capture.other_calls and all(ours == stock for ours, stock in capture.other_calls)
 
@@ -110,7 +127,9 @@ def test_navigation_falls_back_when_turned_off(tmp_path: Path) -> None:
 def long_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """61 chapters: 30 tiny essays, the real essay (three parts), 30 tiny essays."""
     srcdir = _project(tmp_path_factory.mktemp("long"), tiny_before=30, tiny_after=30)
-    _build(srcdir)
+    capture = _Capture()
+    _build(srcdir, capture)
+    capture.check_furo()
     return srcdir / "_build" / "html"
 
 

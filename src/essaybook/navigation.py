@@ -58,6 +58,11 @@ def _encode(text: str) -> str:
     return text.translate(_SPECIAL)
 
 
+# BeautifulSoup's output (furo's pass) escapes less: &, < and > in text, and " in attributes too.
+_MINIMAL = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
+_MINIMAL_ATTR = {**_MINIMAL, ord('"'): "&quot;"}
+
+
 class _Unknown(Exception):
     """A toctree shape this module does not render; Sphinx's own function is used."""
 
@@ -70,19 +75,23 @@ class Entry:
     docname: str | None  # None for an external link
     uri: str  # the external URL, or the anchor after the document's URI
     children: list[Entry] = field(default_factory=list)
+    text: str | None = None  # the title as plain text, unless it holds markup
 
 
 @dataclass
 class NavTree:
     root: str
-    sections: list[tuple[str | None, list[Entry]]]  # (caption HTML, top-level entries)
+    sections: list[tuple[str | None, list[Entry]]]  # (caption text, top-level entries)
     # Where each document occurs: paths of indexes (section, entry, sub-entry, ...).
     paths: dict[str, list[tuple[int, ...]]] = field(default_factory=dict)
+
+    plain: bool = True  # every title is plain text (furo's pass can be done without parsing)
 
     def index(self) -> None:
         def walk(entries: list[Entry], path: tuple[int, ...]) -> None:
             for i, e in enumerate(entries):
                 here = (*path, i)
+                self.plain = self.plain and e.text is not None
                 if e.docname is not None and not e.uri:
                     self.paths.setdefault(e.docname, []).append(here)
                 walk(e.children, here)
@@ -128,8 +137,11 @@ def build_nav_tree(app: Sphinx) -> NavTree | None:
                         raise _Unknown("a toctree entry that is not one link")
                     ref = refs[0]
                     docname, uri = docname_of(ref)
-                    entry = Entry(_title_html(app, ref), docname, uri)
-                elif isinstance(child, nodes.bullet_list) and entry is not None and not entry.children:
+                    plain = all(isinstance(c, nodes.Text) for c in ref.children)
+                    entry = Entry(_title_html(app, ref), docname, uri, text=ref.astext() if plain else None)
+                elif (
+                    isinstance(child, nodes.bullet_list) and entry is not None and not entry.children and child.children
+                ):
                     entry.children = entries(child)
                 else:
                     raise _Unknown(f"unexpected {child.tagname} in a toctree entry")
@@ -144,7 +156,7 @@ def build_nav_tree(app: Sphinx) -> NavTree | None:
         if isinstance(child, nodes.title):
             if caption is not None:
                 sections.append((caption, []))
-            caption = _encode(child.astext())
+            caption = child.astext()
         elif isinstance(child, nodes.bullet_list):
             sections.append((caption, entries(child)))
             caption = None
@@ -170,25 +182,48 @@ def _title_html(app: Sphinx, ref: nodes.reference) -> str:
 
 
 class _Renderer:
-    def __init__(self, tree: NavTree, builder: Builder, pagename: str, max_entries: int, neighbours: int) -> None:
+    """One page's navigation: Sphinx's markup, or (``furo=True``) that markup after furo's pass.
+
+    Furo adds, with BeautifulSoup, a checkbox and a label to every entry that has
+    sub-entries and the ``current-page`` class to the last current entry; the
+    second form writes the same bytes directly, so furo need not parse anything.
+    """
+
+    def __init__(
+        self, tree: NavTree, builder: Builder, pagename: str, max_entries: int, neighbours: int, furo: bool = False
+    ) -> None:
         self.tree = tree
         self.builder = builder
         self.page = pagename
         self.max_entries = max_entries
         self.neighbours = neighbours
+        self.furo = furo
         self.current: set[tuple[int, ...]] = set()
         for path in tree.paths.get(pagename, ()):
             self.current.update(path[:k] for k in range(2, len(path) + 1))
         self.out: list[str] = []
+        self.checkboxes = 0
+        self.last_current: tuple[int, str] | None = None  # (index in out, class)
 
     def href(self, docname: str, anchor: str = "") -> str:
         return self.builder.get_relative_uri(self.page, docname) + anchor or "#"
 
+    def attr(self, value: str) -> str:
+        return value.translate(_MINIMAL_ATTR) if self.furo else _encode(value)
+
+    def text(self, value: str) -> str:
+        return value.translate(_MINIMAL) if self.furo else _encode(value)
+
     def render(self) -> str:
         for s, (caption, entries) in enumerate(self.tree.sections):
             if caption is not None:
-                self.out.append(f'<p class="caption" role="heading"><span class="caption-text">{caption}</span></p>\n')
+                self.out.append(
+                    f'<p class="caption" role="heading"><span class="caption-text">{self.text(caption)}</span></p>\n'
+                )
             self.list(entries, (s,), 1, self.tree.root)
+        if self.furo and self.last_current is not None:
+            i, cls = self.last_current
+            self.out[i] = self.out[i].replace(f'<li class="{cls}">', f'<li class="{cls} current-page">', 1)
         return "".join(self.out)
 
     def list(self, entries: list[Entry], path: tuple[int, ...], level: int, owner: str) -> None:
@@ -212,29 +247,42 @@ class _Renderer:
         # Links to the page whose toctree lists everything: the full contents.
         self.out.append(
             f'<li class="toctree-l{level} essaybook-nav-more"><a class="reference internal" '
-            f'href="{self.href(owner)}">… {count} {which} (full contents)</a></li>\n'
+            f'href="{self.attr(self.href(owner))}">… {count} {which} (full contents)</a></li>\n'
         )
 
     def item(self, e: Entry, path: tuple[int, ...], level: int) -> None:
         here = path in self.current
         cls = f"toctree-l{level} current" if here else f"toctree-l{level}"
+        title = self.text(e.text) if self.furo and e.text is not None else e.title
         if e.docname is None:
-            link = f'<a class="reference external" href="{_encode(e.uri)}">{e.title}</a>'
+            link = f'<a class="reference external" href="{self.attr(e.uri)}">{title}</a>'
         elif here and e.docname == self.page and not e.uri:
-            link = f'<a class="current reference internal" href="{self.href(e.docname)}">{e.title}</a>'
+            link = f'<a class="current reference internal" href="{self.attr(self.href(e.docname))}">{title}</a>'
         else:
-            link = f'<a class="reference internal" href="{_encode(self.href(e.docname, e.uri))}">{e.title}</a>'
+            link = f'<a class="reference internal" href="{self.attr(self.href(e.docname, e.uri))}">{title}</a>'
+        if self.furo and e.children:
+            cls += " has-children"
+            self.checkboxes += 1
+            box = f"toctree-checkbox-{self.checkboxes}"
+            checked = ' checked=""' if here else ""
+            link += (
+                f'<input aria-label="Toggle navigation of {self.attr(e.text or "")}"{checked} class="toctree-checkbox" '
+                f'id="{box}" name="{box}" role="switch" type="checkbox"/><label for="{box}"><span class="icon">'
+                '<svg><use href="#svg-arrow-right"></use></svg></span></label>'
+            )
+        if here:
+            self.last_current = (len(self.out), cls)
         self.out.append(f'<li class="{cls}">{link}')
         if e.children:
             self.list(e.children, path, level + 1, e.docname or self.tree.root)
-            self.out.append("</li>\n")
-        else:
-            self.out.append("</li>\n")
+        self.out.append("</li>\n")
 
 
-def render_nav(tree: NavTree, builder: Builder, pagename: str, max_entries: int = 20, neighbours: int = 5) -> str:
-    """The navigation HTML of one page, as Sphinx's ``toctree()`` would return it for furo."""
-    return _Renderer(tree, builder, pagename, max_entries, neighbours).render()
+def render_nav(
+    tree: NavTree, builder: Builder, pagename: str, max_entries: int = 20, neighbours: int = 5, furo: bool = False
+) -> str:
+    """One page's navigation as Sphinx's ``toctree()`` returns it for furo, or (``furo``) as furo shows it."""
+    return _Renderer(tree, builder, pagename, max_entries, neighbours, furo).render()
 
 
 def navigation_changed(env: Any) -> bool:
@@ -257,18 +305,64 @@ def navigation_changed(env: Any) -> bool:
     return old != value
 
 
+# --- furo ---------------------------------------------------------------------
+
+
+class _Ready:
+    """The navigation HTML last handed to furo and the same after furo's pass, written directly."""
+
+    html: str | None = None
+    furo: str = ""
+
+
+_READY = _Ready()
+
+
+def _patch_furo() -> bool:
+    """Let furo's ``get_navigation_tree`` answer our HTML without parsing it.
+
+    Furo looks the function up in its module at every page; the wrapper returns
+    the directly written result only for the very string object our
+    ``toctree()`` just returned (the tests check it equals furo's own result)
+    and passes anything else to furo's function unchanged.
+    """
+    try:
+        import furo
+    except ImportError:
+        return False
+    original = getattr(furo, "get_navigation_tree", None)
+    if original is None:
+        return False
+    if getattr(original, "essaybook_wrapper", False):
+        return True
+
+    def get_navigation_tree(toctree_html: str) -> str:
+        if toctree_html is _READY.html:
+            return _READY.furo
+        return original(toctree_html)
+
+    get_navigation_tree.essaybook_wrapper = True  # type: ignore[attr-defined]
+    get_navigation_tree.__wrapped__ = original  # type: ignore[attr-defined]
+    furo.get_navigation_tree = get_navigation_tree
+    return True
+
+
 # --- events -------------------------------------------------------------------
 
 
 def write_started(app: Sphinx, builder: Builder) -> None:
     """Resolve the navigation once, in the main process, before any page is written."""
     app._essaybook_nav = None  # type: ignore[attr-defined]
+    app._essaybook_furo = False  # type: ignore[attr-defined]
     if builder.name not in _BUILDERS or not app.config.essaybook_fast_navigation:
         return
     try:
-        app._essaybook_nav = build_nav_tree(app)  # type: ignore[attr-defined]
+        tree = app._essaybook_nav = build_nav_tree(app)  # type: ignore[attr-defined]
     except _Unknown as err:
         logger.info("essaybook: Sphinx's own navigation is used: %s", err)
+        return
+    if tree is not None and tree.plain and app.config.html_theme == "furo":
+        app._essaybook_furo = _patch_furo()  # type: ignore[attr-defined]
 
 
 def html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
@@ -278,13 +372,16 @@ def html_page_context(app: Sphinx, pagename: str, templatename: str, context: di
     if tree is None or stock is None:
         return
     config = app.config
+    furo = getattr(app, "_essaybook_furo", False)
 
     def toctree(**kwargs: Any) -> str:
         if kwargs != _FURO_CALL:
             return stock(**kwargs)
-        return render_nav(
-            tree, app.builder, pagename, config.essaybook_nav_max_entries, config.essaybook_nav_neighbours
-        )
+        args = (tree, app.builder, pagename, config.essaybook_nav_max_entries, config.essaybook_nav_neighbours)
+        html = render_nav(*args)
+        if furo:
+            _READY.html, _READY.furo = html, render_nav(*args, furo=True)
+        return html
 
     toctree.essaybook_navigation = True  # type: ignore[attr-defined]
     context["toctree"] = toctree
