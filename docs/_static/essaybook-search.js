@@ -193,30 +193,42 @@
     return root + docName + DOCUMENTATION_OPTIONS.FILE_SUFFIX;
   };
 
+  const BLOCKS = "p, dt, dd, li, h1, h2, h3, h4, h5, h6, div, section, aside, td, th, caption, figcaption, br";
+
+  /** The text of `el` with a space after every block, so "goatee" and its definition stay two words. */
+  const blockText = (el) => {
+    const copy = el.cloneNode(true);
+    copy.querySelectorAll(".headerlink, script, style").forEach((x) => x.remove());
+    copy.querySelectorAll(BLOCKS).forEach((x) => x.append(" "));
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  };
+
   /** The text a result stands for: its anchored block (a term with its definition) or the page. */
   const resultText = (doc, anchor) => {
     if (!doc) return "";
     const main = doc.querySelector("[role='main']");
     if (!main) return "";
-    main.querySelectorAll(".headerlink, script, style").forEach((el) => el.remove());
     const target = anchor ? doc.getElementById(decodeURIComponent(anchor.slice(1))) : null;
     if (target && main.contains(target)) {
-      let text = target.textContent;
+      let text = blockText(target);
       if (target.tagName === "DT") {
         let dd = target.nextElementSibling;
         while (dd && dd.tagName !== "DD") dd = dd.nextElementSibling;
-        if (dd) text += ` ${dd.textContent}`;
+        if (dd) text += ` ${blockText(dd)}`;
       }
       return text;
     }
-    return main.textContent;
+    return blockText(main);
   };
 
   const summaryParagraph = (text, at) => {
-    const start = Math.max(at - 120, 0);
+    let start = Math.max(at - 120, 0);
+    if (start > 0) start = text.indexOf(" ", start) + 1 || start; // begin on a whole word
     const p = document.createElement("p");
     p.className = "context";
-    p.textContent = `${start ? "..." : ""}${text.substr(start, 240).trim()}${start + 240 < text.length ? "..." : ""}`;
+    let end = Math.min(start + 240, text.length);
+    if (end < text.length && text.lastIndexOf(" ", end) > start) end = text.lastIndexOf(" ", end);
+    p.textContent = `${start ? "... " : ""}${text.slice(start, end).trim()}${end < text.length ? " ..." : ""}`;
     return p;
   };
 
@@ -245,11 +257,9 @@
     return entries.filter((entry, i) => best.get(entry.key).i === i);
   };
 
-  let activePhrases = [];
   let findValue = "";
 
   const setUpSearchPage = () => {
-    const originalSummary = Search.makeSearchSummary;
 
     Search.query = (query) => {
       const parsed = Search._parseQuery(query);
@@ -257,7 +267,6 @@
       // The result links carry the query; Sphinx's page-wide highlighting would repeat it.
       localStorage.removeItem("sphinx_highlight_terms");
       const { phrases } = parseQuery(query);
-      activePhrases = phrases;
       const phraseWords = new Set(phrases.flatMap((p) => p.split(" ")));
       const words = [...highlightTerms].filter((t) => !phraseWords.has(t));
       findValue = [...phrases.map((p) => `"${p}"`), ...words].join(" ");
@@ -271,12 +280,16 @@
       });
     };
 
+    // Summaries centred on the first place the query matches (the phrase, else a word),
+    // from text whose blocks stay apart.
     Search.makeSearchSummary = (htmlText, keywords, anchor) => {
-      if (!activePhrases.length) return originalSummary(htmlText, keywords, anchor);
-      const text = Search.htmlToText(htmlText, anchor);
+      const doc = new DOMParser().parseFromString(htmlText, "text/html");
+      const text = resultText(doc, anchor);
       if (!text) return null;
-      const match = phraseRegExp(activePhrases[0]).exec(text);
-      return summaryParagraph(text, match ? match.index : 0);
+      const { phrases, words } = parseQuery(findValue);
+      const patterns = [...phrases.map(phraseRegExp), ...words.map(wordRegExp)];
+      const at = patterns.map((re) => text.search(re)).find((i) => i >= 0);
+      return summaryParagraph(text, at === undefined ? 0 : at);
     };
 
     const enhance = (item) => {
