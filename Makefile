@@ -13,7 +13,7 @@ STAMP      := $(VENV)/.installed
 VNU_JAR    := tests/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 
 .DEFAULT_GOAL := help
-.PHONY: venv help html epub singlehtml serve livehtml test fuzz vnu check convert lint clean
+.PHONY: venv help html epub pdf linkcheck singlehtml serve livehtml test fuzz vnu check convert lint clean
 
 help: ## Show this list of targets
 	@echo "Usage: make <target>"
@@ -41,6 +41,25 @@ singlehtml: $(STAMP) ## Build the whole book as one page into _build/singlehtml
 epub: $(STAMP) ## Build the EPUB into _build/epub
 	$(SPHINX) -b epub docs $(STAGE)/epub
 	$(BIN)/python -m essaybook publish $(STAGE)/epub $(BUILDDIR)/epub
+
+pdf: $(STAMP) ## Build the PDF (XeLaTeX, latexmk) into _build/pdf
+	$(SPHINX) -b latex docs $(STAGE)/latex
+	$(MAKE) -C $(STAGE)/latex LATEXMKOPTS="-halt-on-error -interaction=nonstopmode"
+	rm -rf $(STAGE)/pdf && mkdir -p $(STAGE)/pdf && cp $(STAGE)/latex/*.pdf $(STAGE)/pdf/
+	$(BIN)/python -m essaybook publish $(STAGE)/pdf $(BUILDDIR)/pdf
+	@echo "The PDF is in $(BUILDDIR)/pdf/."
+
+# The EPUB and the PDF carry a date: the last commit's, so two builds of one
+# commit are the same file (https://reproducible-builds.org/specs/source-date-epoch/).
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+ifneq ($(strip $(SOURCE_DATE_EPOCH)),)
+epub pdf: export SOURCE_DATE_EPOCH := $(SOURCE_DATE_EPOCH)
+endif
+
+linkcheck: $(STAMP) ## Check links: internal ones always, web addresses only with EXTERNAL=1 (needs network)
+	$(SPHINX) -b linkcheck $(if $(EXTERNAL),,-D 'linkcheck_ignore=^https?://') docs $(STAGE)/linkcheck
+	$(BIN)/python -m essaybook publish $(STAGE)/linkcheck $(BUILDDIR)/linkcheck
+	@echo "The report is in $(BUILDDIR)/linkcheck/output.txt."
 
 serve: ## Serve _build/html on http://127.0.0.1:$(PORT)/ (search needs http)
 	@test -f $(BUILDDIR)/html/index.html || { echo "No book yet: run 'make html' first."; exit 1; }

@@ -9,6 +9,7 @@ runs the same command, so both make the same book.
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlparse
 
 # Let a plain checkout build without installing the package first.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -16,6 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 extensions = [
     "myst_parser",
     "essaybook.sphinxext",
+    "essaybook.formats",
+    "sphinxext.opengraph",
+    "notfound.extension",
 ]
 
 # Paths are relative to this folder.
@@ -45,10 +49,71 @@ html_js_files = [
 html_favicon = "_static/essaybook-favicon.svg"
 
 html_theme = "furo"
+# The site's address, ending in "/" (Read the Docs sets it, e.g. ".../en/latest/").
+# Unset in a local build: then no page claims an address it does not have.
 html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+if html_baseurl and not html_baseurl.endswith("/"):
+    html_baseurl += "/"
 html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
 
 # Builds are reproducible: no build date in the pages.
 today_fmt = "%Y"
+
+# --- the web site around the book --------------------------------------------
+# A sitemap only where the site has an address: its entries must be absolute
+# URLs, and a local build has none to give. robots.txt (written by
+# essaybook.formats) names the sitemap when there is one.
+if html_baseurl:
+    extensions.append("sphinx_sitemap")
+sitemap_url_scheme = "{link}"  # the canonical URL already holds language and version
+sitemap_excludes = ["404.html", "search.html"]
+ogp_site_url = html_baseurl
+ogp_social_cards = {"enable": False}  # no images drawn at build time
+# The 404 page's links are absolute: under Read the Docs' /en/latest/, or the
+# root of `make serve` locally.
+notfound_urls_prefix = urlparse(html_baseurl).path or "/"
+notfound_context = {
+    "title": "Page not found",
+    "body": (
+        "<h1>Page not found</h1>\n"
+        "<p>There is no page at this address: it may have moved when the book was rebuilt. "
+        f'Start again from the <a href="{notfound_urls_prefix}index.html">title page</a>, '
+        "or search the book.</p>"
+    ),
+}
+
+# --- EPUB -------------------------------------------------------------------------
+# Title, author, publisher, description and a stable identifier come from
+# conf/book.toml (essaybook.formats); the date is SOURCE_DATE_EPOCH when set.
+epub_uid = "bookid"
+epub_scheme = "URN"
+epub_show_urls = "no"  # the sources print their addresses already
+
+# --- PDF (LaTeX) ------------------------------------------------------------
+# XeLaTeX with FreeSerif (Debian's fonts-freefont-otf) prints any Unicode the
+# essays hold. Sphinx escapes "--", "``" and "''", so TeX never turns a seed's
+# hyphens or quotes into dashes or curly quotes.
+latex_engine = "xelatex"
+latex_show_urls = "no"
+latex_show_pagerefs = False
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    "figure_align": "htbp",
+    # TeX never hyphenates an essay, so every hyphen a reader sees in one is
+    # the author's (and the text can be checked word for word).
+    "preamble": r"""
+\setlength{\headheight}{14pt}
+\usepackage{seqsplit}
+\newenvironment{sphinxclassessay-text}{\hyphenpenalty=10000\emergencystretch=3em\relax}{\par}
+""",
+}
+
+# --- link checking -------------------------------------------------------------
+# `make linkcheck` checks every web address the sources cite only when asked
+# (EXTERNAL=1): CI has no network. Internal references are checked by every
+# build (-n), and by linkcheck's own pass over local links.
+linkcheck_timeout = 20
+linkcheck_retries = 2

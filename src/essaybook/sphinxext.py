@@ -270,8 +270,14 @@ class WhereUsed(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         app = self.app
         state = _state(app)
-        docname = self.env.docname
-        if docname != state.prefix + GLOSSARY:
+        docname = state.prefix + GLOSSARY
+        if self.env.docname == docname:
+            pages: list[nodes.Node] = [self.document]
+        else:
+            # The single page and LaTeX assemble the whole book into the root
+            # document, whose post-transforms run once, under the root's name.
+            pages = [n for n in self.document.findall(addnodes.start_of_file) if n.get("docname") == docname]
+        if not pages:
             return
         order = {doc: i for i, doc in enumerate(d for c in state.chapters for d in _chapter_pages(self.env, c))}
         by_term: dict[str, dict[str, list[tuple[str, int]]]] = {}
@@ -280,7 +286,7 @@ class WhereUsed(SphinxPostTransform):
                 continue
             for key, label, number in uses:
                 by_term.setdefault(key, {}).setdefault(doc, []).append((label, number))
-        for glossary in self.document.findall(addnodes.glossary):
+        for glossary in (g for page in pages for g in page.findall(addnodes.glossary)):
             for item in glossary.findall(nodes.definition_list_item):
                 terms = [t for t in item.children if isinstance(t, nodes.term)]
                 definition = next((d for d in item.children if isinstance(d, nodes.definition)), None)

@@ -1,0 +1,399 @@
+"""The book in every format a reader asks for: EPUB, PDF and one long page.
+
+Each format is built from a copy of the project in a temporary folder, as
+``make epub``, ``make pdf`` and ``make singlehtml`` build it, and checked the
+way a reader would meet it: the EPUB by Debian's epubcheck and by reading
+its pages in spine order, the PDF by the text poppler extracts from it, the
+single page by following every link on it. In each, the essay must read
+word for word as its seed.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+import zipfile
+from collections import Counter
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
+
+import pytest
+from bs4 import BeautifulSoup
+
+from essaybook.edition import load_book
+from essaybook.formats import book_identifier
+from essaybook.parse import read_seed
+from sitebuild import ROOT, SOURCE_DATE_EPOCH, build_html, copy_project, essay_paragraphs, norm
+
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+BOOK = load_book(ROOT / "conf")
+ENV = {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+NS = {
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
+    "xhtml": "http://www.w3.org/1999/xhtml",
+}
+
+
+def _notes_count() -> int:
+    import tomllib
+
+    data = tomllib.loads((ROOT / "conf" / "notes.toml").read_text("utf-8"))
+    return sum(len(v) for v in data.values() if isinstance(v, list))
+
+
+def _seed_paragraphs() -> list[str]:
+    """Every essay's paragraphs, in book order, as a reader sees them (whitespace collapsed)."""
+    return [norm(p.text) for seed in SEEDS for p in read_seed(seed).paragraphs]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("formats"))
+
+
+def _build(project: Path, builder: str, name: str | None = None) -> Path:
+    name = name or builder
+    out = project / "_build" / name
+    return build_html(project, out, doctrees=project / "_build" / f"doctrees-{name}", builder=builder, env=ENV).check()
+
+
+# --- EPUB -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def epub(project: Path) -> Path:
+    books = list(_build(project, "epub").glob("*.epub"))
+    assert len(books) == 1, f"expected one .epub, found {books}"
+    return books[0]
+
+
+def _epubcheck() -> list[str]:
+    """How to run epubcheck: Debian installs it as a jar (its /usr/bin link needs binfmt)."""
+    found = shutil.which("epubcheck")
+    java = shutil.which("java")
+    assert found and java, "epubcheck is missing: install Debian's epubcheck package (as .ci/run does)"
+    jar = Path(found).resolve()
+    return [java, "-jar", str(jar)] if jar.suffix == ".jar" else [str(jar)]
+
+
+def test_epubcheck_finds_no_error_and_no_warning(epub: Path, tmp_path: Path) -> None:
+    report = tmp_path / "epubcheck.json"
+    proc = subprocess.run(
+        [*_epubcheck(), "--json", str(report), str(epub)], capture_output=True, text=True, timeout=300
+    )
+    assert report.is_file(), f"epubcheck wrote no report ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+    data = json.loads(report.read_text("utf-8"))
+    checker = data["checker"]
+    problems = [
+        f"{m['severity']} {m['ID']}: {m['message']} at {[(loc['path'], loc['line']) for loc in m['locations']]}"
+        for m in data["messages"]
+        if m["severity"] in ("FATAL", "ERROR", "WARNING")
+    ]
+    assert (checker["nFatal"], checker["nError"], checker["nWarning"]) == (0, 0, 0), "\n".join(problems)
+    assert problems == []
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert data["publication"]["ePubVersion"].startswith("3.")  # checked by the EPUB 3 rules
+
+
+def _opf(book: zipfile.ZipFile) -> tuple[str, ElementTree.Element]:
+    container = ElementTree.fromstring(book.read("META-INF/container.xml"))
+    path = container.find(".//{urn:oasis:names:tc:opendocument:xmlns:container}rootfile").get("full-path")
+    return path, ElementTree.fromstring(book.read(path))
+
+
+def test_epub_metadata_comes_from_book_toml_and_the_source_date(epub: Path) -> None:
+    with zipfile.ZipFile(epub) as book:
+        _, opf = _opf(book)
+        ncx = ElementTree.fromstring(book.read("toc.ncx"))
+    meta = opf.find("opf:metadata", NS)
+    text = {
+        tag: [e.text for e in meta.findall(f"dc:{tag}", NS)]
+        for tag in ("title", "language", "creator", "publisher", "description", "identifier", "date")
+    }
+    assert text["title"] == [BOOK.title]
+    assert text["language"] == [BOOK.language]
+    assert text["creator"] == [BOOK.author]
+    assert text["publisher"] == [BOOK.editor]
+    assert text["description"] == [BOOK.description]
+    # The identifier is the same in every build, and the one toc.ncx names.
+    assert text["identifier"] == [book_identifier(BOOK.title)]
+    identifier = meta.find("dc:identifier", NS)
+    assert opf.get("unique-identifier") == identifier.get("id")
+    uid = ncx.find("ncx:head/ncx:meta[@name='dtb:uid']", NS)
+    assert uid is not None and uid.get("content") == book_identifier(BOOK.title)
+    # The date is the source's, not the build's.
+    when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(SOURCE_DATE_EPOCH)))
+    assert text["date"] == [when]
+    modified = meta.find("opf:meta[@property='dcterms:modified']", NS)
+    assert modified is not None and modified.text == when
+
+
+def test_epub_contents_are_reproducible(project: Path, epub: Path) -> None:
+    again = next(_build(project, "epub", "epub-again").glob("*.epub"))
+    with zipfile.ZipFile(epub) as one, zipfile.ZipFile(again) as two:
+        assert one.namelist() == two.namelist()
+        assert one.namelist()[0] == "mimetype" and one.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
+        changed = [n for n in one.namelist() if one.read(n) != two.read(n)]
+    assert changed == [], f"two builds of the same sources differ in {changed}"
+
+
+def _spine(book: zipfile.ZipFile) -> list[str]:
+    path, opf = _opf(book)
+    base = path.rpartition("/")[0]
+    hrefs = {i.get("id"): i.get("href") for i in opf.findall("opf:manifest/opf:item", NS)}
+    refs = [i.get("idref") for i in opf.findall("opf:spine/opf:itemref", NS)]
+    assert len(refs) == len(set(refs)), f"a page is twice in the reading order: {refs}"
+    return [f"{base}/{hrefs[r]}".lstrip("/") for r in refs]
+
+
+def test_epub_reading_order_is_title_page_essays_then_apparatus(epub: Path) -> None:
+    with zipfile.ZipFile(epub) as book:
+        spine = _spine(book)
+        nav = BeautifulSoup(book.read("nav.xhtml").decode("utf-8"), "html.parser")
+    assert spine[0] == "index.xhtml", "the book opens on its title page"
+    title_page = BeautifulSoup(zipfile.ZipFile(epub).read("index.xhtml").decode(), "html.parser")
+    assert norm(title_page.find("h1").get_text()) == BOOK.title
+    essays = [s for s in spine if s.startswith("book/") and s not in ("book/glossary.xhtml", "book/sources.xhtml")]
+    assert spine[1 : 1 + len(essays)] == essays, f"the essays come first, together: {spine}"
+    assert spine[-4:] == ["book/glossary.xhtml", "book/sources.xhtml", "about.xhtml", "genindex.xhtml"]
+    listed = [a["href"] for a in nav.select("nav a")]
+    for page in spine:
+        assert page in listed, f"{page} is missing from the table of contents ({listed})"
+
+
+def test_epub_essay_is_verbatim_in_spine_order(epub: Path) -> None:
+    got: list[str] = []
+    with zipfile.ZipFile(epub) as book:
+        for page in _spine(book):
+            got += essay_paragraphs(BeautifulSoup(book.read(page).decode("utf-8"), "html.parser"))
+    want = _seed_paragraphs()
+    assert got == want
+    assert " ".join(got).split(" ") == " ".join(want).split(" ")
+
+
+def _pages(book: zipfile.ZipFile) -> dict[str, BeautifulSoup]:
+    return {
+        n: BeautifulSoup(book.read(n).decode("utf-8"), "html.parser") for n in book.namelist() if n.endswith(".xhtml")
+    }
+
+
+def _resolve(page: str, href: str) -> tuple[str, str]:
+    parts = urlsplit(href)
+    if not parts.path:
+        return page, unquote(parts.fragment)
+    base = page.rpartition("/")[0]
+    path = os.path.normpath(f"{base}/{unquote(parts.path)}" if base else unquote(parts.path))
+    return path, unquote(parts.fragment)
+
+
+def test_epub_notes_are_epub3_footnotes_and_terms_link_to_the_glossary(epub: Path) -> None:
+    with zipfile.ZipFile(epub) as book:
+        pages = _pages(book)
+    noterefs = terms = 0
+    for name, page in pages.items():
+        for ref in page.select("a.footnote-reference"):
+            assert ref.get("epub:type") == "noteref" and ref.get("role") == "doc-noteref", f"{name}: {ref}"
+            target, fragment = _resolve(name, ref["href"])
+            assert target == name, f"{name}: a note marker leads off its page: {ref['href']}"
+            note = page.find(id=fragment)
+            assert note is not None and note.name == "aside", f"{name}: {ref['href']} leads to no note"
+            assert note.get("epub:type") == "footnote" and note.get("role") == "doc-footnote"
+            noterefs += 1
+        for ref in page.select("a.reference.internal"):
+            target, fragment = _resolve(name, ref["href"])
+            assert target in pages, f"{name}: {ref['href']} leads to a page the EPUB lacks"
+            if fragment:
+                assert pages[target].find(id=fragment) is not None, f"{name}: {ref['href']}: no such id"
+            if ref.find(class_="std-term"):
+                assert target == "book/glossary.xhtml", f"{name}: term link {ref['href']}"
+                assert pages[target].find(id=fragment).name == "dt"
+                terms += 1
+    assert noterefs == _notes_count(), "every note of conf/notes.toml is marked once in the text"
+    assert terms >= 10, f"only {terms} term links in the EPUB"
+
+
+# --- PDF ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pdf(project: Path) -> Path:
+    out = _build(project, "latex")
+    for tool in ("latexmk", "xelatex", "xindy", "pdftotext"):
+        assert shutil.which(tool), f"{tool} is missing: install the Debian packages .ci/run lists"
+    proc = subprocess.run(
+        ["make", "-C", str(out), "LATEXMKOPTS=-halt-on-error -interaction=nonstopmode"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
+    books = list(out.glob("*.pdf"))
+    assert len(books) == 1, f"expected one PDF, found {books}"
+    return books[0]
+
+
+def test_pdf_has_every_character_and_no_overfull_line(pdf: Path) -> None:
+    log = pdf.with_suffix(".log").read_text("utf-8", errors="replace")
+    # XeTeX notes each character its font lacks; the reader would see a gap.
+    assert "Missing character" not in log, [line for line in log.splitlines() if "Missing character" in line]
+    assert "Overfull \\hbox" not in log, [line for line in log.splitlines() if "Overfull" in line]
+
+
+def _info(pdf: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in out.splitlines())}
+
+
+def test_pdf_has_title_contents_chapters_glossary_notes_and_sources(pdf: Path) -> None:
+    info = _info(pdf)
+    assert info["Title"] == BOOK.title
+    assert int(info["Pages"]) >= 8
+    raw = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    # Notes are set in ordinary paragraphs, which TeX may hyphenate at a line's end.
+    text = norm(raw) + " " + norm(re.sub(r"(?<=\w)-\n(?=\w)", "", raw))
+    for heading in ("CONTENTS", "Glossary", "Sources", "About this edition", "Index"):
+        assert heading in text, f"the PDF has no {heading!r}"
+    for seed in SEEDS:
+        assert read_seed(seed).title.upper() in text  # the chapter heading
+    # Each note's opening words are printed (as a footnote) ...
+    import tomllib
+
+    notes = tomllib.loads((ROOT / "conf" / "notes.toml").read_text("utf-8"))
+    for entries in notes.values():
+        for note in entries if isinstance(entries, list) else []:
+            plain = re.sub(r"\{[a-z:]+\}`([^`<]*?)\s*(?:<[^`>]*>)?`", r"\1", note["text"]).replace("*", "")
+            opening = " ".join(plain.split()[:4])
+            assert norm(opening) in text, f"note {note.get('id')}: {opening!r} is not in the PDF"
+    # ... numbered through the book, not from 1 on every page of the web edition.
+    tex = pdf.with_suffix(".tex").read_text("utf-8")
+    numbers = [int(n) for n in re.findall(r"\\begin\{footnote\}\[(\d+)\]", tex)]
+    assert numbers == list(range(1, _notes_count() + 1))
+    assert "Editors’ notes" not in tex, "the notes' heading has nothing under it in print"
+
+
+def _body_words(pdf: Path, tmp_path: Path) -> str:
+    """The PDF's running text at body size: no footnotes, note markers, headers or footers.
+
+    poppler gives each word's box; a word's height is its font's size, so the
+    smaller footnotes and superscript markers drop out, and the running
+    headers and footers are the lines outside the text block.
+    """
+    out = tmp_path / "words.html"
+    subprocess.run(["pdftotext", "-bbox-layout", "-enc", "UTF-8", str(pdf), str(out)], check=True)
+    page_re = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
+    word_re = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>')
+    words: list[tuple[float, str]] = []
+    for _, height, body in page_re.findall(out.read_text("utf-8")):
+        for y0, y1, word in word_re.findall(body):
+            top = float(y0)
+            if 0.08 * float(height) < top < 0.92 * float(height):
+                words.append((float(y1) - top, html.unescape(word)))
+    body_size = Counter(round(h, 1) for h, _ in words).most_common(1)[0][0]
+    kept = [w for h, w in words if abs(h - body_size) < 0.5]
+    text = ""
+    for word in kept:
+        # TeX never hyphenates an essay (conf.py), so a hyphen ending a line is the author's.
+        text += word if text.endswith("-") and len(text) > 1 and not text.endswith(" -") else " " + word
+    ligatures = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl"}
+    return norm("".join(ligatures.get(c, c) for c in text))
+
+
+def _close_up(text: str) -> str:
+    # A superscript marker leaves a space before the punctuation it preceded.
+    return re.sub(r" (?=[.,;:)’])", "", text)
+
+
+def test_pdf_essay_is_verbatim(pdf: Path, tmp_path: Path) -> None:
+    text = _close_up(_body_words(pdf, tmp_path))
+    at = 0
+    for number, paragraph in enumerate(_seed_paragraphs(), 1):
+        want = _close_up(paragraph)
+        found = text.find(want, at)
+        if found < 0:
+            # Show how far the paragraph matches, to point at the first difference.
+            words = want.split(" ")
+            n = max(k for k in range(len(words) + 1) if text.find(" ".join(words[:k]), at) >= 0)
+            start = text.find(" ".join(words[:n]), at)
+            pytest.fail(
+                f"paragraph {number} is not in the PDF word for word: it matches up to word {n} of {len(words)};\n"
+                f"want: {' '.join(words[max(0, n - 5) : n + 8])!r}\n"
+                f"got:  {text[start : start + 300]!r}"
+            )
+        at = found + len(want)
+    # The author's plain hyphens and quotes are not typeset as dashes or curly quotes.
+    for seed_text in _seed_paragraphs():
+        for piece in re.findall(r"\S*[-'\"`]\S*", seed_text):
+            assert piece in text or _close_up(piece) in text, piece
+
+
+# --- single page --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def single(project: Path) -> BeautifulSoup:
+    out = _build(project, "singlehtml")
+    return BeautifulSoup((out / "index.html").read_text("utf-8"), "html.parser")
+
+
+def test_single_page_has_unique_ids_and_every_link_on_it_lands(single: BeautifulSoup) -> None:
+    ids = Counter(tag["id"] for tag in single.find_all(id=True))
+    assert [i for i, n in ids.items() if n > 1] == [], "ids used twice on the single page"
+    kinds: Counter[str] = Counter()
+    for link in single.find_all("a", href=True):
+        parts = urlsplit(link["href"])
+        if parts.scheme or parts.netloc:
+            continue
+        if parts.path not in ("", "index.html"):
+            # genindex and search are pages of their own, as in any single-page build.
+            assert parts.path in ("genindex.html", "search.html"), f"link off the page: {link['href']}"
+            continue
+        fragment = unquote(parts.fragment)
+        if not fragment:
+            continue
+        assert fragment in ids, f"{link['href']} ({link.get_text()!r}) lands nowhere"
+        classes = set(link.get("class", []))
+        if "footnote-reference" in classes:
+            kinds["note"] += 1
+            assert single.find(id=fragment).name == "aside"
+        elif link.find(class_="std-term"):
+            kinds["term"] += 1
+            assert single.find(id=fragment).name == "dt"
+        elif link.find_parent(class_="where-used"):
+            kinds["where used"] += 1
+    assert kinds["note"] == _notes_count()
+    assert kinds["term"] >= 10 and kinds["where used"] >= 10, kinds
+
+
+def test_single_page_holds_the_essay_verbatim(single: BeautifulSoup) -> None:
+    assert essay_paragraphs(single) == _seed_paragraphs()
+
+
+# --- link checking ---------------------------------------------------------------------
+
+
+def test_linkcheck_without_network_checks_internal_links_only(project: Path) -> None:
+    """``make linkcheck`` as CI runs it: internal references strictly, no external URL fetched."""
+    out = project / "_build" / "linkcheck"
+    result = build_html(
+        project,
+        out,
+        doctrees=project / "_build" / "doctrees-linkcheck",
+        builder="linkcheck",
+        extra=["-D", r"linkcheck_ignore=^https?://"],
+        env=ENV,
+    )
+    result.check()
+    lines = [json.loads(line) for line in (out / "output.json").read_text("utf-8").splitlines()]
+    external = [entry for entry in lines if entry["uri"].startswith(("http://", "https://"))]
+    assert external, "the book cites no web address: nothing was checked"
+    assert {e["status"] for e in external} == {"ignored"}, "an external URL was fetched"
