@@ -49,7 +49,7 @@ def test_roots_are_never_built_in_place() -> None:
         assert not (root / "_build").exists()
 
 
-@book
+@pytest.mark.sphinx("html", testroot="book", srcdir="book-nitpicky", confoverrides={"nitpicky": True})
 def test_builds_cleanly_in_a_copy(app) -> None:
     app.build()
     assert app._warning.getvalue() == ""
@@ -286,3 +286,11 @@ def test_seed_added_then_removed(app, make_app) -> None:
     assert not (srcdir / "book" / "essay-003-new").exists()
     assert new not in last.env.toctree_includes["index"]
     assert not any("essay-003-new" in uri for uri in where_used(last)["goatee"])
+
+
+def test_book_metadata_error_stops_the_build(tmp_path: Path, make_app) -> None:
+    srcdir = copy_root(tmp_path)
+    conf = srcdir / "conf" / "book.toml"
+    conf.write_text(conf.read_text("utf-8").replace('version = "0.1"', "version = 0.1"), "utf-8")
+    message = build_error(make_app, srcdir)
+    assert "conf/book.toml:4: error: 'version' in [book] should be a string, not float" in message
