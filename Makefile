@@ -13,7 +13,7 @@ STAMP      := $(VENV)/.installed
 VNU_JAR    := tests/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 
 .DEFAULT_GOAL := help
-.PHONY: venv help html epub pdf linkcheck singlehtml serve livehtml test fuzz vnu check convert lint clean
+.PHONY: venv help html epub pdf linkcheck singlehtml serve livehtml test fuzz screenshots vnu check convert lint clean
 
 help: ## Show this list of targets
 	@echo "Usage: make <target>"
@@ -80,6 +80,9 @@ test: $(STAMP) $(VNU_JAR) ## Run every test (unit, fixtures, Sphinx projects, bu
 
 fuzz: $(STAMP) ## Run the escaping property tests with 10,000 examples each (minutes)
 	ESSAYBOOK_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest tests/test_property.py -p no:randomly
+
+screenshots: $(STAMP) ## Screenshots of each kind of page (light, dark, desktop, phone) into _build/screenshots
+	$(BIN)/python -m pytest tests/browser/test_screenshots.py -q
 
 # The W3C Nu HTML Checker the site tests run, pinned in tests/vnu/package-lock.json.
 # --ignore-scripts: its install script may fetch a Java runtime from the network; the system Java is used.

@@ -103,6 +103,8 @@ def test_keyboard_focus_opens_tabs_into_and_esc_returns(visit, site_dir):
     assert definition(site_dir, term_id) in norm(popup_state(page)["text"])
     page.keyboard.press("Tab")
     assert page.evaluate("() => !!document.activeElement.closest('.essaybook-preview')"), "Tab should enter the popup"
+    ring = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert ring != "none", "a link inside the popup shows no focus ring"
     assert page.locator(POPUP).count() == 1
     page.keyboard.press("Escape")
     page.wait_for_selector(POPUP, state="detached")

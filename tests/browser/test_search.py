@@ -107,3 +107,15 @@ def test_a_phrase_filters_out_pages_with_the_words_apart(visit, site_dir, pages)
     assert loose > quoted, (loose, quoted)
     assert quoted == holders, quoted
     assert search(v.page, '"beard and tash"') == []
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_a_landed_page_passes_axe(visit, axe_source, theme):
+    """The marked paragraph and its <mark>s keep enough contrast in both themes."""
+    from browser_helpers import describe, run_axe
+
+    page = visit(f"{PART_WITH['goatee']}?find=%22one+hell+of+a%22+goatee", theme=theme).page
+    page.wait_for_selector(".essaybook-hit mark.essaybook-mark")
+    assert page.locator(".essaybook-hit mark.essaybook-mark").count() == 3
+    violations = run_axe(page, axe_source)
+    assert not violations, describe(violations)
