@@ -60,6 +60,9 @@ def doctree(myst: str) -> tuple[nodes.document, str]:
             "report_level": 1,
             "halt_level": 5,
             "smart_quotes": False,
+            # Sphinx's MyST parser has no line length limit (docutils' own
+            # parser stops at 10,000 characters): a long paragraph is one line.
+            "line_length_limit": 10**9,
         },
     )
     return document, warnings.getvalue()

@@ -18,7 +18,8 @@ from docutils import nodes
 
 from _myst import doctree, tagnames
 from essaybook.edition import Term
-from essaybook.parse import parse_seed
+from essaybook.escape import escape_text
+from essaybook.parse import parse_seed, read_seed
 from essaybook.pipeline import build_book
 from essaybook.render import MARKER, _first_uses, render_paragraph
 from essaybook.terms import Match, TermMatcher
@@ -116,6 +117,22 @@ def test_term_fixtures(case: Case) -> None:
     unwrapped = "".join(" " if c == "\n" and any(a <= i < b for a, b in spans) else c for i, c in enumerate(text))
     assert shown == unwrapped
     assert found == [(text[m.start : m.end].replace("\n", " "), m.term.term) for m in links]
+
+
+HOSTILE = sorted((Path(__file__).parent / "fixtures" / "hostile").glob("*.txt"))
+
+
+@pytest.mark.parametrize("seed", HOSTILE, ids=lambda p: p.stem)
+def test_hostile_seeds_read_back_exactly(seed: Path) -> None:
+    """Every paragraph and title of the hostile corpus, rendered, is read back as itself."""
+    essay = read_seed(seed)
+    assert read_back(escape_text(essay.title)) == (essay.title, [])
+    for paragraph in essay.paragraphs:
+        assert read_back(render_paragraph(paragraph.text)) == (paragraph.text, []), paragraph.line
+
+
+def test_hostile_corpus_is_there() -> None:
+    assert len(HOSTILE) >= 100
 
 
 # --- render_paragraph: links and note markers -------------------------------------
