@@ -294,3 +294,19 @@ def test_book_metadata_error_stops_the_build(tmp_path: Path, make_app) -> None:
     conf.write_text(conf.read_text("utf-8").replace('version = "0.1"', "version = 0.1"), "utf-8")
     message = build_error(make_app, srcdir)
     assert "conf/book.toml:4: error: 'version' in [book] should be a string, not float" in message
+
+
+@pytest.mark.sphinx("html", testroot="book", srcdir="book-parallel", parallel=2)
+def test_parallel_build_merges_where_used(app) -> None:
+    """Term uses collected in worker processes reach the glossary (env-merge-info)."""
+    app.build()
+    assert app._warning.getvalue() == ""
+    assert app.parallel == 2
+    used = where_used(app)
+    assert used["goatee"] == [
+        "parts/part-1.html",
+        "parts/part-1.html#parts-p1",
+        "parts/part-2.html",
+        "parts/part-2.html#parts-p4",
+    ]
+    assert used["tash (text)"].startswith("Used in: Meeting ¶2; A Plain Essay ¶2")
