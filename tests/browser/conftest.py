@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import re
 import shutil
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -50,29 +47,9 @@ PHONE = {"viewport": {"width": 375, "height": 812}, "has_touch": True, "is_mobil
 
 
 @pytest.fixture(scope="session")
-def site_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real book's HTML, built once (shared with other tests when they build it too)."""
-    try:
-        return Path(request.getfixturevalue("built_book"))
-    except pytest.FixtureLookupError:
-        pass
-    out = tmp_path_factory.mktemp("browser-book")
-    # Build a copy of docs/: the extension writes generated pages into its source folder.
-    src = out / "project"
-    shutil.copytree(ROOT / "docs", src / "docs", ignore=shutil.ignore_patterns("book", "_build", "__pycache__"))
-    shutil.copytree(ROOT / "conf", src / "conf")
-    shutil.copytree(ROOT / "seeds", src / "seeds")
-    html = out / "html"
-    proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-n", "-q", "-b", "html", str(src / "docs"), str(html)],
-        capture_output=True,
-        text=True,
-        cwd=src,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
-    )
-    problems = [line for line in proc.stderr.splitlines() if re.search(r"\b(WARNING|ERROR|CRITICAL)\b", line)]
-    assert proc.returncode == 0 and not problems, f"the book did not build cleanly:\n{proc.stderr[-5000:]}"
-    return html
+def site_dir(built_book: Path) -> Path:
+    """The real book's HTML, built once per session (tests/conftest.py) and shared with other tests."""
+    return Path(built_book)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
