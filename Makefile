@@ -81,6 +81,17 @@ test: $(STAMP) $(VNU_JAR) ## Run every test (unit, fixtures, Sphinx projects, bu
 fuzz: $(STAMP) ## Run the escaping property tests with 10,000 examples each (minutes)
 	ESSAYBOOK_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest tests/test_property.py -p no:randomly
 
+# MkDocs Material and matplotlib are for the benchmark only: their own venv, pinned.
+BENCH_VENV := tests/bench/.venv-mkdocs
+.PHONY: bench
+$(BENCH_VENV)/.installed: tests/bench/requirements.txt
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r tests/bench/requirements.txt
+	touch $@
+
+bench: $(STAMP) $(BENCH_VENV)/.installed ## Benchmark builds against bare Sphinx and MkDocs (~25 min) into tests/bench/results/
+	$(BIN)/python tests/bench/bench.py --mkdocs-python $(BENCH_VENV)/bin/python
+
 screenshots: $(STAMP) ## Screenshots of each kind of page (light, dark, desktop, phone) into _build/screenshots
 	$(BIN)/python -m pytest tests/browser/test_screenshots.py -q
 

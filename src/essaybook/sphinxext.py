@@ -36,7 +36,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from . import __version__, navigation
+from . import __version__, navigation, pagefind
 from .edition import load_book
 from .pipeline import Book, build_book
 from .problems import ProblemsError
@@ -394,6 +394,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("essaybook_fast_navigation", True, "html", types=frozenset({bool}))
     app.add_config_value("essaybook_nav_max_entries", 20, "html", types=frozenset({int}))
     app.add_config_value("essaybook_nav_neighbours", 5, "html", types=frozenset({int}))
+    app.add_config_value("essaybook_pagefind", False, "", types=frozenset({bool}))
     app.add_directive("book-chapters", BookChapters)
     app.add_directive("seed-table", SeedTable)
     app.add_post_transform(WhereUsed)
@@ -408,4 +409,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("write-started", navigation.write_started)
     # Before furo's handler (priority 500), which calls toctree().
     app.connect("html-page-context", navigation.html_page_context, priority=400)
+    app.connect("build-finished", pagefind.build_finished)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

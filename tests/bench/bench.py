@@ -1,0 +1,610 @@
+"""Benchmark: how the book's build time, size and memory grow with the number of essays.
+
+Not a test: it asserts nothing about time. It generates books of near-copies of
+the seed essay (:mod:`corpus`), builds them in ``tests/bench/work/`` and writes
+``results/bench.md``, ``results/bench.json`` and ``results/bench.png``. Every
+figure in a report comes from the same run, beside the machine's load average
+at its start and end (other work on a shared machine slows a run down).
+
+Compared with the same pages:
+
+* a bare ``sphinx-build`` (myst-parser and furo, none of our extensions) over
+  the MyST pages our converter wrote, copied into a plain project;
+* MkDocs Material (in its own virtual environment, ``--mkdocs-python``) over
+  the same essays as plain Markdown pages.
+
+``make bench`` runs it; ``python tests/bench/bench.py --quick`` is a smaller run
+for trying changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "src"))
+
+from corpus import edit_one, make_corpus  # noqa: E402
+
+PY = sys.executable
+WORK = HERE / "work"
+RESULTS = HERE / "results"
+
+
+def log(*args: Any) -> None:
+    print(time.strftime("%H:%M:%S"), *args, flush=True)
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+# --- running builds ---------------------------------------------------------------
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run a command; its wall time and its peak resident memory (of it or any process it waited for)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}
+    )
+    out, err = proc.communicate()
+    wall = time.perf_counter() - start
+    # communicate() reaped the child; its peak RSS is the max over every child reaped so far,
+    # so measure through a fresh process per build instead (see _peak_rss).
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed ({proc.returncode}):\n{err.decode()[-4000:]}")
+    return {"seconds": wall, "stdout": out.decode(), "stderr": err.decode()}
+
+
+def timed(args: list[str], cwd: Path) -> dict[str, Any]:
+    """Like :func:`run`, through ``/usr/bin/time`` for the peak memory of the build alone."""
+    report = cwd / ".time-report"
+    result = run(["/usr/bin/time", "-f", "%M", "-o", str(report), *args], cwd)
+    try:
+        result["peak_rss_mb"] = int(report.read_text().strip().splitlines()[-1]) / 1024
+    except (OSError, ValueError, IndexError):
+        result["peak_rss_mb"] = None
+    return result
+
+
+def sphinx(project: Path, out: Path, jobs: str = "1") -> dict[str, Any]:
+    args = [PY, "-m", "sphinx", "-b", "html", "-q", "-j", jobs, "-d", str(out / ".doctrees"), "docs", str(out)]
+    return timed(args, project)
+
+
+def sphinx_pagefind(project: Path) -> dict[str, Any]:
+    """An incremental build into a copy of the output with the Pagefind option on: its index added."""
+    out = project / "_build-pagefind"
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(project / "_build", out)
+    args = [
+        PY,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-q",
+        "-D",
+        "essaybook_pagefind=1",
+        "-d",
+        str(out / ".doctrees"),
+        "docs",
+        str(out),
+    ]
+    return timed(args, project)
+
+
+def html_mtimes(out: Path) -> dict[str, int]:
+    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*.html")}
+
+
+# --- projects ---------------------------------------------------------------------
+
+
+def our_project(n: int) -> Path:
+    """A copy of ``docs/`` beside a generated corpus of ``n`` essays."""
+    dest = WORK / f"ours-{n}"
+    shutil.rmtree(dest, ignore_errors=True)
+    make_corpus(dest, n)
+    shutil.copytree(ROOT / "docs", dest / "docs", ignore=lambda d, names: {"book", "_build"} & set(names))
+    # Read the Docs' and the sitemap's settings are off here, as in a reader's checkout.
+    return dest
+
+
+def bare_project(ours: Path, n: int) -> Path:
+    """The MyST pages our converter wrote, in a plain Sphinx project: myst-parser and furo only."""
+    dest = WORK / f"bare-{n}"
+    shutil.rmtree(dest, ignore_errors=True)
+    (dest / "docs").mkdir(parents=True)
+    shutil.copytree(ours / "docs" / "book", dest / "docs" / "book")
+    (dest / "docs" / "book" / ".essaybook-manifest.json").unlink(missing_ok=True)
+    chapters = sorted(
+        p.parent.relative_to(dest / "docs").as_posix() for p in (dest / "docs" / "book").glob("*/index.md")
+    )
+    (dest / "docs" / "conf.py").write_text(
+        'project = "Bare"\nextensions = ["myst_parser"]\nhtml_theme = "furo"\nsmartquotes = False\n'
+        'myst_enable_extensions = ["colon_fence", "attrs_block"]\nmyst_footnote_transition = False\n'
+        "suppress_warnings = ['myst.xref_missing', 'ref.ref', 'ref.term']\n",
+        "utf-8",
+    )
+    # The same hand-written pages, without our directives: the chapters' list as a plain toctree.
+    toc = "\n".join(f"{c}/index" for c in chapters)
+    index = (ROOT / "docs" / "index.md").read_text("utf-8")
+    index = re.sub(
+        r"```\{book-chapters\}\n((?::.*\n)*)```", lambda m: f"```{{toctree}}\n{m[1]}\n{toc}\n```", index, count=1
+    )
+    index = index.replace("{{ book_title }}", "Bare").replace("{{ book_subtitle }}", "Bare subtitle")
+    (dest / "docs" / "index.md").write_text(re.sub(r"^---\n.*?\n---\n", "", index, flags=re.S), "utf-8")
+    about = (ROOT / "docs" / "about.md").read_text("utf-8")
+    (dest / "docs" / "about.md").write_text(re.sub(r"```\{seed-table\}\n```\n", "", about), "utf-8")
+    return dest
+
+
+_LABEL = re.compile(r"^\([A-Za-z0-9_-]+\)=\s*$", re.M)
+_ROLE = re.compile(r"\{(?:term|ref|doc)\}`([^`<]*?)\s*(?:<[^`]*>)?`")
+
+
+def to_markdown(myst: str) -> str:
+    """The generated MyST as plain Markdown (escaping kept): what MkDocs reads."""
+    out = []
+    in_toctree = False
+    for line in myst.splitlines():
+        if line.startswith("% ") or _LABEL.match(line) or line.startswith("{.") or line.startswith(":class:"):
+            continue
+        if line.startswith("```{toctree}"):
+            in_toctree = True
+            continue
+        if in_toctree:
+            if line.startswith("```"):
+                in_toctree = False
+            elif line and not line.startswith(":"):
+                out.append(f"- [{line}]({line}.md)")
+            continue
+        if line.startswith(":::") or line.startswith("```{"):
+            continue
+        out.append(_ROLE.sub(r"\1", line))
+    return "\n".join(out) + "\n"
+
+
+def mkdocs_project(ours: Path, n: int) -> Path:
+    dest = WORK / f"mkdocs-{n}"
+    shutil.rmtree(dest, ignore_errors=True)
+    docs = dest / "docs"
+    for page in sorted((ours / "docs" / "book").rglob("*.md")):
+        target = docs / "book" / page.relative_to(ours / "docs" / "book")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(to_markdown(page.read_text("utf-8")), "utf-8")
+    chapters = sorted(p.parent.name for p in (docs / "book").glob("*/index.md"))
+    (docs / "index.md").write_text(
+        "# Essays\n\n" + "\n".join(f"- [{c}](book/{c}/index.md)" for c in chapters) + "\n", "utf-8"
+    )
+    (dest / "mkdocs.yml").write_text(
+        "site_name: Bench\ntheme:\n  name: material\n  features: [navigation.sections]\n"
+        "markdown_extensions: [footnotes, attr_list, def_list]\nplugins: [search]\n",
+        "utf-8",
+    )
+    return dest
+
+
+# --- measures ---------------------------------------------------------------------
+
+
+def median_build(fn, reps: int) -> dict[str, Any]:
+    runs = [fn() for _ in range(reps)]
+    secs = [r["seconds"] for r in runs]
+    return {
+        "median_s": statistics.median(secs),
+        "runs_s": secs,
+        "peak_rss_mb": max((r.get("peak_rss_mb") or 0) for r in runs) or None,
+    }
+
+
+def clean_ours(project: Path, jobs: str = "1") -> dict[str, Any]:
+    out = project / "_build"
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(project / "docs" / "book", ignore_errors=True)
+    return sphinx(project, out, jobs)
+
+
+def clean_bare(project: Path) -> dict[str, Any]:
+    out = project / "_build"
+    shutil.rmtree(out, ignore_errors=True)
+    return sphinx(project, out)
+
+
+def clean_mkdocs(project: Path, mkdocs_python: str) -> dict[str, Any]:
+    shutil.rmtree(project / "site", ignore_errors=True)
+    return timed([mkdocs_python, "-m", "mkdocs", "build", "-q"], project)
+
+
+def rebuild_ours(project: Path, edit: int | None = None) -> dict[str, Any]:
+    out = project / "_build"
+    before = html_mtimes(out)
+    if edit is not None:
+        edit_one(project, edit)
+    result = sphinx(project, out)
+    after = html_mtimes(out)
+    changed = sorted(k for k in after.keys() | before.keys() if before.get(k) != after.get(k))
+    return {"seconds": result["seconds"], "rewritten": changed}
+
+
+def converter(n: int) -> dict[str, Any]:
+    from essaybook.pipeline import build_book
+
+    dest = WORK / f"conv-{n}"
+    make_corpus(dest, n)
+    times = []
+    for _ in range(3 if n < 1000 else 1):
+        tracemalloc.start()
+        start = time.perf_counter()
+        book = build_book(dest / "seeds", dest / "conf", dest)
+        times.append(time.perf_counter() - start)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    # tracemalloc slows Python down; time a run without it too.
+    start = time.perf_counter()
+    build_book(dest / "seeds", dest / "conf", dest)
+    plain = time.perf_counter() - start
+    return {
+        "essays": n,
+        "pages": len(book.pages),
+        "seconds": plain,
+        "traced_seconds": min(times),
+        "peak_mb": peak / 2**20,
+    }
+
+
+def page_weight(out: Path, page: Path) -> dict[str, int]:
+    """Bytes a reader downloads for one page: its HTML and the CSS, JS and fonts it references."""
+    html = page.read_text("utf-8")
+    files: set[Path] = set()
+    for ref in re.findall(r'<(?:link[^>]*rel="stylesheet"[^>]*href|script[^>]*src)="([^"?#]+)', html):
+        if "://" not in ref:
+            files.add((page.parent / ref).resolve())
+    for css in [f for f in files if f.suffix == ".css"]:
+        for ref in re.findall(r"url\(['\"]?([^'\")?#]+)", css.read_text("utf-8", "replace")):
+            if not ref.startswith("data:") and "://" not in ref:
+                files.add((css.parent / ref).resolve())
+    existing = [f for f in files if f.is_file()]
+    return {
+        "html": len(page.read_bytes()),
+        "assets": sum(f.stat().st_size for f in existing),
+        "total": len(page.read_bytes()) + sum(f.stat().st_size for f in existing),
+        "files": len(existing) + 1,
+    }
+
+
+def search_weight(out: Path) -> int:
+    """Bytes before the first search result with Sphinx's search: the page, its assets, the whole index."""
+    page = out / "search.html"
+    return page_weight(out, page)["total"] + (out / "searchindex.js").stat().st_size
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def bytes_before_first_result(out: Path, page: str, selector: str, query: str = "difference") -> dict[str, Any]:
+    """Serve ``out`` on 127.0.0.1, open a search page in Chromium and count the bytes served until a result shows."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    served: list[tuple[str, int]] = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def copyfile(self, source: Any, outputfile: Any) -> None:
+            data = source.read()
+            served.append((self.path, len(data)))
+            outputfile.write(data)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(out)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            try:
+                tab = browser.new_page()
+                start = time.perf_counter()
+                tab.goto(f"http://127.0.0.1:{server.server_port}/{page}?q={query}")
+                tab.wait_for_selector(selector, timeout=120_000)
+                seconds = time.perf_counter() - start
+                snapshot = list(served)
+                if os.environ.get("BENCH_DEBUG"):
+                    print(snapshot)
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+    return {"bytes": sum(n for _, n in snapshot), "requests": len(snapshot), "seconds": seconds}
+
+
+def slope(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return math.log(b[1] / a[1]) / math.log(b[0] / a[0])
+
+
+# --- the run ----------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes only, for trying changes")
+    parser.add_argument("--mkdocs-python", default=str(HERE / ".venv-mkdocs" / "bin" / "python"))
+    parser.add_argument("--budget", type=float, default=27 * 60, help="seconds; optional runs are skipped past it")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    opts = parser.parse_args()
+
+    t0 = time.perf_counter()
+    sizes = [1, 10, 30] if opts.quick else [1, 10, 100, 300, 1000]
+    big = sizes[-1]
+    mid = 10 if opts.quick else 100
+    reps_small = 3
+    WORK.mkdir(parents=True, exist_ok=True)
+    res: dict[str, Any] = {
+        "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load_start": load()},
+        "quick": opts.quick,
+        "skipped": [],
+    }
+    have_mkdocs = Path(opts.mkdocs_python).exists()
+    if not have_mkdocs:
+        res["skipped"].append(f"MkDocs: no interpreter at {opts.mkdocs_python} (make bench creates it)")
+
+    log("converter alone")
+    res["converter"] = [converter(n) for n in ([1, 10, 30] if opts.quick else [1, 100, 1000])]
+    c = res["converter"]
+    res["converter_exponent"] = slope((c[-2]["essays"], c[-2]["seconds"]), (c[-1]["essays"], c[-1]["seconds"]))
+
+    builds: dict[str, dict[str, Any]] = {}
+    projects: dict[int, Path] = {}
+    for n in sizes:
+        reps = reps_small if n <= 10 else 1
+        log(f"{n} essays: ours -j 1 x{reps}")
+        project = projects[n] = our_project(n)
+        row: dict[str, Any] = {"essays": n}
+        row["ours_j1"] = median_build(lambda p=project: clean_ours(p, "1"), reps)
+        out = project / "_build"
+        row["pages"] = len(list(out.rglob("*.html")))
+        index = out / "searchindex.js"
+        row["searchindex_bytes"] = index.stat().st_size
+        row["searchindex_bytes_per_essay"] = index.stat().st_size / n
+        middle = sorted((out / "book").glob("essay-*/part-2.html"))[n // 2]
+        row["chapter_page"] = page_weight(out, middle)
+        row["chapter_page_name"] = middle.relative_to(out).as_posix()
+        row["search_bytes_before_first_result"] = search_weight(out)
+        if n in (1, big):
+            log(f"{n} essays: search, bytes before the first result (Sphinx, then Pagefind)")
+            try:
+                row["search_sphinx"] = bytes_before_first_result(out, "search.html", "#search-results li")
+                pf = sphinx_pagefind(project)
+                row["pagefind_seconds"] = pf["seconds"]
+                row["search_pagefind"] = bytes_before_first_result(
+                    project / "_build-pagefind", "pagefind.html", ".pagefind-ui__result"
+                )
+                shutil.rmtree(project / "_build-pagefind", ignore_errors=True)
+            except Exception as err:  # a missing browser must not lose the rest of the report
+                res["skipped"].append(f"search in a browser at {n} essays: {type(err).__name__}: {err}")
+        if n == mid or n == big:
+            log(f"{n} essays: no-op rebuild, then one essay edited")
+            row["noop"] = rebuild_ours(project)
+            row["edit"] = rebuild_ours(project, edit=n // 2)
+        if n > 1:
+            log(f"{n} essays: ours -j auto x{reps}")
+            row["ours_jauto"] = median_build(lambda p=project: clean_ours(p, "auto"), reps)
+        # The bare project needs our generated pages: rebuild them if an -j auto run removed them.
+        if not (project / "docs" / "book").is_dir():
+            clean_ours(project, "auto")
+        bare = bare_project(project, n)
+        remaining = opts.budget - (time.perf_counter() - t0)
+        if n == big and not opts.quick and remaining < 12 * 60:
+            res["skipped"].append(
+                f"bare Sphinx at {n} essays: {remaining / 60:.0f} min of the budget left, and it takes ~6-8 min here"
+            )
+        else:
+            log(f"{n} essays: bare Sphinx x{reps}")
+            row["bare"] = median_build(lambda p=bare: clean_bare(p), reps)
+            bare_out = bare / "_build"
+            bare_middle = bare_out / row["chapter_page_name"]
+            if bare_middle.is_file():
+                row["bare_chapter_page"] = page_weight(bare_out, bare_middle)
+        if have_mkdocs:
+            log(f"{n} essays: MkDocs Material x{reps}")
+            mk = mkdocs_project(project, n)
+            row["mkdocs"] = median_build(lambda p=mk: clean_mkdocs(p, opts.mkdocs_python), reps)
+        builds[str(n)] = row
+        res["builds"] = builds
+        res["elapsed_s"] = time.perf_counter() - t0
+        write(res, opts.out)  # a partial report survives an interrupted run
+    res["machine"]["load_end"] = load()
+    res["elapsed_s"] = time.perf_counter() - t0
+    write(res, opts.out)
+    if have_mkdocs:
+        subprocess.run([opts.mkdocs_python, str(HERE / "plot.py"), str(opts.out / "bench.json")], check=False)
+    log(f"done in {res['elapsed_s'] / 60:.1f} min: {opts.out / 'bench.md'}")
+    return 0
+
+
+def _fmt(x: float | None, unit: str = "s") -> str:
+    if x is None:
+        return "–"
+    return f"{x:.2f} {unit}" if x < 100 else f"{x:.0f} {unit}"
+
+
+def write(res: dict[str, Any], out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(res, indent=1, sort_keys=True) + "\n", "utf-8")
+    (out / "bench.md").write_text(report(res), "utf-8")
+
+
+def report(res: dict[str, Any]) -> str:
+    b = res.get("builds", {})
+    m = res["machine"]
+    lines = [
+        "# Build benchmark",
+        "",
+        f"Run {res['started']} on {m['cpus']} CPUs, Python {m['python']}; "
+        f"load average (1, 5, 15 min) {m['load_start']} at the start and {m.get('load_end', '(run unfinished)')} "
+        "at the end. The machine is shared: a load above 0 means other work ran meanwhile and slowed this run.",
+        "Corpus: near-copies of the seed essay (3 parts, 13 notes, the glossary each), words varied per copy.",
+        "",
+        "## Clean builds (median wall seconds; one run at 100 essays and more)",
+        "",
+        "| essays | pages | ours -j 1 | ours -j auto | bare Sphinx (myst + furo) | MkDocs Material | ours / bare "
+        "| peak RSS ours |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for n, row in b.items():
+        ours = row["ours_j1"]["median_s"]
+        auto = row.get("ours_jauto", {}).get("median_s")
+        bare = row.get("bare", {}).get("median_s")
+        mk = row.get("mkdocs", {}).get("median_s")
+        ratio = f"{ours / bare:.2f}" if bare else "–"
+        lines.append(
+            f"| {n} | {row['pages']} | {_fmt(ours)} | {_fmt(auto)} | {_fmt(bare)} | {_fmt(mk)} | {ratio} "
+            f"| {_fmt(row['ours_j1'].get('peak_rss_mb'), 'MB')} |"
+        )
+    lines += ["", "## Rebuilds", ""]
+    for n, row in b.items():
+        if "noop" in row:
+            ours = row["ours_j1"]["median_s"]
+            noop, edit = row["noop"], row["edit"]
+            lines.append(
+                f"- {n} essays, no-op rebuild: {noop['seconds']:.2f} s ({noop['seconds'] / ours:.0%} of the clean "
+                f"build), HTML pages rewritten: {len(noop['rewritten'])} {noop['rewritten']}"
+            )
+            lines.append(
+                f"- {n} essays, one essay edited: {edit['seconds']:.2f} s, HTML pages rewritten "
+                f"({len(edit['rewritten'])}): {', '.join(edit['rewritten'])}"
+            )
+    lines += [
+        "",
+        "## The converter alone (parse, check, render in memory)",
+        "",
+        "| essays | pages | seconds | peak traced MB |",
+        "|---|---|---|---|",
+    ]
+    for c in res.get("converter", []):
+        lines.append(f"| {c['essays']} | {c['pages']} | {c['seconds']:.3f} | {c['peak_mb']:.1f} |")
+    if "converter_exponent" in res:
+        lines.append(
+            f"\nGrowth exponent (log-log slope) between the two largest sizes: {res['converter_exponent']:.2f}."
+        )
+    lines += [
+        "",
+        "## What a reader downloads",
+        "",
+        "| essays | searchindex.js | per essay | chapter page (HTML + CSS + JS + fonts) | bare Sphinx chapter page |",
+        "|---|---|---|---|---|",
+    ]
+    for n, row in b.items():
+        cp = row["chapter_page"]
+        bare = row.get("bare_chapter_page", {}).get("total")
+        lines.append(
+            f"| {n} | {row['searchindex_bytes'] / 1024:.0f} KB | {row['searchindex_bytes_per_essay'] / 1024:.1f} KB "
+            f"| {cp['total'] / 1024:.0f} KB (HTML {cp['html'] / 1024:.0f} KB) | "
+            f"{f'{bare / 1024:.0f} KB' if bare else '–'} |"
+        )
+    lines += [
+        "",
+        "### Search: bytes served before the first result shows (Chromium, query “difference”)",
+        "",
+        "Sphinx's search page with the whole searchindex.js (and whatever the page's scripts fetch before they",
+        "show a result), against the opt-in Pagefind index (`essaybook_pagefind = True`).",
+        "",
+        "| essays | Sphinx: page + assets + index (static sum) | Sphinx search in a browser | Pagefind in a browser |",
+        "|---|---|---|---|",
+    ]
+    for n, row in b.items():
+        if "search_sphinx" not in row and "search_pagefind" not in row:
+            continue
+
+        def cell(m: dict[str, Any] | None) -> str:
+            if not m:
+                return "–"
+            return f"{m['bytes'] / 1024:.0f} KB in {m['requests']} requests, {m['seconds']:.1f} s"
+
+        lines.append(
+            f"| {n} | {row['search_bytes_before_first_result'] / 1024:.0f} KB | {cell(row.get('search_sphinx'))} "
+            f"| {cell(row.get('search_pagefind'))} |"
+        )
+    lines += ["", "## Targets", ""]
+    lines += targets(res)
+    if res["skipped"]:
+        lines += ["", "## Skipped", ""] + [f"- {s}" for s in res["skipped"]]
+    lines += ["", f"Total run time {res.get('elapsed_s', 0) / 60:.1f} min.", ""]
+    return "\n".join(lines)
+
+
+def targets(res: dict[str, Any]) -> list[str]:
+    b = res.get("builds", {})
+    out = []
+
+    def line(ok: bool | None, text: str) -> None:
+        out.append(f"- {'met' if ok else 'NOT met' if ok is not None else 'not measured'}: {text}")
+
+    one = b.get("1", {})
+    if "bare" in one:
+        r = one["ours_j1"]["median_s"] / one["bare"]["median_s"]
+        line(r <= 1.15, f"clean build at 1 essay ≤ 1.15 × bare Sphinx: {r:.2f}")
+    for n, row in b.items():
+        if "noop" in row:
+            line(
+                not row["noop"]["rewritten"],
+                f"no-op rebuild at {n} essays rewrites 0 pages: {len(row['noop']['rewritten'])}",
+            )
+    big = b.get("1000")
+    if big:
+        mk = big.get("mkdocs", {}).get("median_s")
+        ours = min(big["ours_j1"]["median_s"], big.get("ours_jauto", {}).get("median_s", math.inf))
+        line(
+            mk is not None and ours < mk,
+            f"at 1,000 essays faster than MkDocs Material: ours {ours:.1f} s, MkDocs {mk or 0:.1f} s "
+            "(Zensical's 13.4 s was measured elsewhere)",
+        )
+        small = b.get("1", {}).get("chapter_page", {}).get("total")
+        if small:
+            r = big["chapter_page"]["total"] / small
+            line(r <= 1.5, f"chapter page at 1,000 essays ≤ 1.5 × at 1 essay: {r:.2f}")
+    if "converter_exponent" in res:
+        e = res["converter_exponent"]
+        line(e <= 1.1, f"converter growth exponent 100 → 1,000 essays ≤ 1.1: {e:.2f}")
+    if "100" in b and "1000" in b:
+        e = slope((100, b["100"]["ours_j1"]["median_s"]), (1000, b["1000"]["ours_j1"]["median_s"]))
+        out.append(f"- for information: clean build (-j 1) growth exponent 100 → 1,000 essays: {e:.2f}")
+    slower = [
+        n for n, row in b.items() if "ours_jauto" in row and row["ours_jauto"]["median_s"] > row["ours_j1"]["median_s"]
+    ]
+    line(not slower, f"-j auto never slower than -j 1: slower at {slower or 'no size'}")
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())
