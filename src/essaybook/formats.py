@@ -284,11 +284,19 @@ def html_page_context(app: Sphinx, pagename: str, templatename: str, context: di
     Runs before sphinxext-opengraph, which then keeps this ``description``
     rather than quoting the page's first lines (on a part page, a line of
     navigation), and takes ``og:description`` from the page's metadata.
+    Also roots the 404 page's scripts where its links are rooted.
     """
+    prefix = getattr(app.config, "notfound_urls_prefix", None)
+    if pagename == getattr(app.config, "notfound_pagename", None) and prefix:
+        # sphinx-notfound-page makes the 404 page's links absolute, as it must
+        # work at any depth; the scripts' notion of the site's root must follow.
+        context["content_root"] = prefix
     description = app.config.essaybook_description
-    if not description or app.builder.name.startswith("epub") or "metatags" not in context:
+    if not description or app.builder.name.startswith("epub"):
         return
-    context["metatags"] += f'\n<meta name="description" content="{escape(description, quote=True)}" />'
+    # Pages made from a template alone (the 404 page) have no metatags yet.
+    tag = f'<meta name="description" content="{escape(description, quote=True)}" />'
+    context["metatags"] = (context.get("metatags") or "") + "\n" + tag
     meta = dict(context.get("meta") or {})
     meta.setdefault("og:description", description)
     context["meta"] = meta
