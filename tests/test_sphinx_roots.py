@@ -9,6 +9,9 @@ worked out by hand from them.
 
 from __future__ import annotations
 
+import io
+import re
+
 import shutil
 import subprocess
 import sys
@@ -199,10 +202,12 @@ def copy_root(tmp_path: Path, name: str = "book") -> Path:
 
 
 def build_error(make_app, srcdir: Path) -> str:
+    """Every problem is logged as a Sphinx error; the exception sums them up."""
+    warnings = io.StringIO()
     with pytest.raises(EssayBookError) as info:
-        make_app("html", srcdir=srcdir)
+        make_app("html", srcdir=srcdir, warning=warnings)
     assert not (srcdir / "book").exists()  # nothing was written
-    return str(info.value)
+    return re.sub(r"\x1b\[[0-9;]*m", "", warnings.getvalue()) + str(info.value)
 
 
 @pytest.mark.parametrize(
@@ -219,7 +224,7 @@ def test_anchor_errors_name_entry_seed_and_phrase(tmp_path: Path, make_app, anch
     notes.write_text(notes.read_text("utf-8").replace('anchor = "in Vienna."', f'anchor = "{anchor}"'), "utf-8")
     message = build_error(make_app, srcdir)
     line = next(x for x in message.splitlines() if f"[essaybook.{code}]" in x)
-    assert line.startswith("book/conf/notes.toml:1: error: note 'vienna': anchor “" + anchor + "” " + words)
+    assert line.startswith("book/conf/notes.toml:1: ERROR: note 'vienna': anchor “" + anchor + "” " + words)
     assert "seeds/001_parts.txt" in line
 
 
@@ -228,7 +233,7 @@ def test_part_anchor_error(tmp_path: Path, make_app) -> None:
     conf = srcdir / "conf" / "book.toml"
     conf.write_text(conf.read_text("utf-8").replace("The second part begins", "The second part starts"), "utf-8")
     message = build_error(make_app, srcdir)
-    assert "book/conf/book.toml:12: error: part 2 “Arguing”: no paragraph of" in message
+    assert "book/conf/book.toml:12: ERROR: part 2 “Arguing”: no paragraph of" in message
     assert "starts with “The second part starts”" in message
 
 
@@ -237,8 +242,8 @@ def test_bad_seeds_stop_the_build_naming_file_and_line(tmp_path: Path, make_app)
     (srcdir / "seeds" / "003_bad.txt").write_bytes(b"Title\n\nA \x1b[31m coloured line.\n")
     (srcdir / "seeds" / "004_empty.txt").write_bytes(b"\n\n")
     message = build_error(make_app, srcdir)
-    assert "book/seeds/003_bad.txt:3:3: error: control character U+001B" in message
-    assert "book/seeds/004_empty.txt:1: error: the seed is empty" in message
+    assert "book/seeds/003_bad.txt:3:3: ERROR: control character U+001B" in message
+    assert "book/seeds/004_empty.txt:1: ERROR: the seed is empty" in message
     assert "2 problems" in message and "Nothing was written" in message
 
 
@@ -252,7 +257,7 @@ def test_sphinx_build_exits_non_zero(tmp_path: Path) -> None:
         timeout=120,
     )
     assert result.returncode != 0
-    assert "book/seeds/003_bad.txt:3:12: error: not UTF-8: byte 0xE9 at byte offset 18" in result.stderr
+    assert "book/seeds/003_bad.txt:3:12: ERROR: not UTF-8: byte 0xE9 at byte offset 18" in result.stderr
     assert not (tmp_path / "out" / "index.html").exists()
 
 
@@ -293,7 +298,7 @@ def test_book_metadata_error_stops_the_build(tmp_path: Path, make_app) -> None:
     conf = srcdir / "conf" / "book.toml"
     conf.write_text(conf.read_text("utf-8").replace('version = "0.1"', "version = 0.1"), "utf-8")
     message = build_error(make_app, srcdir)
-    assert "conf/book.toml:4: error: 'version' in [book] should be a string, not float" in message
+    assert "conf/book.toml:4: ERROR: 'version' in [book] should be a string, not float" in message
 
 
 @pytest.mark.sphinx("html", testroot="book", srcdir="book-parallel", parallel=2)

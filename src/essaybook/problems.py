@@ -30,12 +30,14 @@ class Problem:
             return f"{self.path}:{self.line}"
         return f"{self.path}:{self.line}:{self.column}"
 
+    @property
+    def text(self) -> str:
+        """What is wrong, then what to do."""
+        return f"{self.message} — {self.hint}" if self.hint else self.message
+
     def describe(self) -> str:
-        """The message without the location: what is wrong, then what to do."""
-        text = self.message
-        if self.hint:
-            text += f" — {self.hint}"
-        return f"{text} [essaybook.{self.code}]"
+        """The message without the location, with its code."""
+        return f"{self.text} [essaybook.{self.code}]"
 
     def __str__(self) -> str:
         return f"{self.location}: error: {self.describe()}"

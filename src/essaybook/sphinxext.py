@@ -18,10 +18,12 @@ that changed). Everything else here is Sphinx-native bookkeeping:
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -61,8 +63,12 @@ class _State:
     changed: set[str]
 
 
-def _state(app: Sphinx) -> _State:
-    return app._essaybook_state  # type: ignore[attr-defined]
+# One state per build environment; parallel readers are forked and inherit it.
+_STATES: WeakKeyDictionary[BuildEnvironment, _State] = WeakKeyDictionary()
+
+
+def _state(env: BuildEnvironment) -> _State:
+    return _STATES[env]
 
 
 # --- events -------------------------------------------------------------------
@@ -78,16 +84,32 @@ def _paths(app: Sphinx) -> tuple[Path, Path, Path]:
 
 
 def _fail(err: ProblemsError) -> EssayBookError:
+    """Log every problem where editors and tools look for it, then stop the build.
+
+    Each problem is an error in Sphinx's own ``file:line: ERROR: …`` form, with
+    a type and subtype; the exception that stops the build only sums them up.
+    """
+    for problem in err.problems:
+        logger.error(
+            problem.text, location=problem.location, type="essaybook", subtype=problem.code
+        )
+    count = len(err.problems)
     return EssayBookError(
-        f"{err}\nNothing was written and the last good build is untouched; fix the above and build again."
+        f"{count} problem{'s' if count != 1 else ''} in the seeds or conf/ (listed above as ERROR). "
+        "Nothing was written and the last good build is untouched: fix them and build again."
     )
+
+
+def _base(app: Sphinx) -> Path:
+    """The folder problem locations are relative to: the project's root."""
+    return Path(app.confdir).resolve().parent
 
 
 def config_inited(app: Sphinx, config: Any) -> None:
     """Take the book's title, version and copyright from ``conf/book.toml``."""
     _, conf_dir, _ = _paths(app)
     try:
-        book = load_book(conf_dir, app.config.essaybook_conf_dir)
+        book = load_book(conf_dir, os.path.relpath(conf_dir, _base(app)))
     except ProblemsError as err:
         raise _fail(err) from None
     config.project = book.title
@@ -111,7 +133,7 @@ def config_inited(app: Sphinx, config: Any) -> None:
 def builder_inited(app: Sphinx) -> None:
     seeds_dir, conf_dir, out_dir = _paths(app)
     try:
-        book = build_book(seeds_dir, conf_dir, Path(app.confdir).parent)
+        book = build_book(seeds_dir, conf_dir, _base(app))
         report = write_pages(out_dir, book.pages, str(app.config.essaybook_output_dir))
     except ProblemsError as err:
         raise _fail(err) from None
@@ -124,7 +146,7 @@ def builder_inited(app: Sphinx) -> None:
     prefix = str(app.config.essaybook_output_dir).strip("/") + "/"
     app.env.settings["raw_enabled"] = False
     app.env.settings["file_insertion_enabled"] = False
-    app._essaybook_state = _State(  # type: ignore[attr-defined]
+    _STATES[app.env] = _State(
         book=book,
         prefix=prefix,
         chapters=[prefix + chapter_docs(c)[0] for c in book.chapters],
@@ -135,7 +157,7 @@ def builder_inited(app: Sphinx) -> None:
 
 def env_get_outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
     """Re-read hand-written pages whose directives list what changed."""
-    state = _state(app)
+    state = _state(app.env)
     state.changed = added | changed | removed
     _remove_outputs(app, {doc for doc in removed if doc.startswith(state.prefix)})
     users: dict[str, set[str]] = getattr(env, "essaybook_users", {})
@@ -177,7 +199,7 @@ def env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     inside an essay changes none of that: then only the glossary, which lists
     term uses, is written again besides the pages Sphinx re-read.
     """
-    state = _state(app)
+    state = _state(app.env)
     if navigation.navigation_changed(env):
         return sorted(env.found_docs)
     glossary = state.prefix + GLOSSARY
@@ -191,7 +213,7 @@ _ALLOWED = (nodes.paragraph, nodes.Text, nodes.target, addnodes.pending_xref, no
 
 
 def doctree_read(app: Sphinx, doctree: nodes.document) -> None:
-    state = _state(app)
+    state = _state(app.env)
     env = app.env
     docname = env.docname
     if not docname.startswith(state.prefix):
@@ -268,8 +290,7 @@ class WhereUsed(SphinxPostTransform):
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
-        app = self.app
-        state = _state(app)
+        state = _state(self.env)
         docname = state.prefix + GLOSSARY
         if self.env.docname == docname:
             pages: list[nodes.Node] = [self.document]
@@ -340,7 +361,7 @@ class BookChapters(TocTree):
 
     def run(self) -> list[nodes.Node]:
         _users(self.env, "chapters").add(self.env.docname)
-        self.content = StringList(["/" + doc for doc in _state(self.env.app).chapters], source="book-chapters")
+        self.content = StringList(["/" + doc for doc in _state(self.env).chapters], source="book-chapters")
         return super().run()
 
 
@@ -361,7 +382,7 @@ class SeedTable(SphinxDirective):
         head += _row("Seed file", "Title", "Paragraphs", "SHA-256", code=())
         group += head
         body = nodes.tbody()
-        for name, title, sha, count in _state(self.env.app).seeds:
+        for name, title, sha, count in _state(self.env).seeds:
             body += _row(name, title, str(count), sha, code=(0, 3))
         group += body
         return [table]
