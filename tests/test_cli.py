@@ -188,7 +188,7 @@ def test_failed_build_keeps_the_last_good_book(tmp_path: Path) -> None:
     seed.write_bytes(b"\n".join(lines))
     failed = _make(copy, builddir)
     assert failed.returncode != 0
-    assert f"seeds/{seed.name}:3:6: error: control character U+0000" in failed.stderr
+    assert f"seeds/{seed.name}:3:6: ERROR: control character U+0000" in failed.stderr
     assert "essaybook publish" not in failed.stdout  # make stopped before publishing
     assert _snapshot(html) == good  # the last good book, byte for byte, untouched
 
