@@ -19,6 +19,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
@@ -28,10 +29,13 @@ STRICT = ("-W", "--keep-going", "-n")
 SOURCE_DATE_EPOCH = "1700000000"
 
 __all__ = [
+    "EXTERNAL",
+    "LINKS",
     "ROOT",
     "SOURCE_DATE_EPOCH",
     "STRICT",
     "BuildResult",
+    "broken_links",
     "build_html",
     "build_project",
     "copy_project",
@@ -181,3 +185,54 @@ def next_chain(outdir: Path, start: str = "index.html") -> list[Path]:
 
 def html_pages(outdir: Path) -> list[Path]:
     return sorted(outdir.rglob("*.html"))
+
+
+# --- links ----------------------------------------------------------------------
+
+# Elements and attributes that point at another file or a place in a page.
+LINKS = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("use", "href"), ("use", "xlink:href"))
+EXTERNAL = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
+
+
+def broken_links(outdir: Path) -> tuple[list[str], int]:
+    """Every internal link of the site that leads nowhere, and how many links were followed."""
+    outdir = outdir.resolve()
+    ids: dict[Path, set[str]] = {}
+    links: list[tuple[Path, str, str, str]] = []
+    for page in html_pages(outdir):
+        html = soup(page)
+        ids[page] = {t["id"] for t in html.find_all(id=True)} | {
+            t["name"] for t in html.find_all("a", attrs={"name": True})
+        }
+        for tag, attr in LINKS:
+            links += [(page, tag, attr, e[attr].strip()) for e in html.find_all(tag, attrs={attr: True})]
+    broken: list[str] = []
+    followed = 0
+    for page, tag, attr, href in links:
+        if EXTERNAL.match(href):
+            continue
+        where = f"{page.relative_to(outdir)}: <{tag} {attr}={href!r}>"
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc:
+            broken.append(f"{where}: an unexpected scheme")
+            continue
+        followed += 1
+        # search.html?q=… and genindex.html are files like any other; the query is the page's business.
+        path = unquote(parts.path)
+        if not path:
+            target = page
+        elif path.startswith("/"):
+            # Absolute paths (the 404 page's) are served from the site's root.
+            target = outdir / path.lstrip("/")
+        else:
+            target = page.parent / path
+        if target.is_dir():
+            target = target / "index.html"
+        target = target.resolve()
+        if outdir not in target.parents or not target.is_file():
+            broken.append(f"{where}: no such file")
+            continue
+        fragment = unquote(parts.fragment)
+        if fragment and target.suffix == ".html" and fragment not in ids.get(target, set()):
+            broken.append(f"{where}: no id {fragment!r} in {target.relative_to(outdir)}")
+    return broken, followed

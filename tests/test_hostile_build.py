@@ -24,7 +24,17 @@ import pytest
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from essaybook.parse import Essay, default_slug, parse_seed
-from sitebuild import ROOT, build_html, copy_project, essay_paragraphs, heading_text, next_chain, norm, soup
+from sitebuild import (
+    ROOT,
+    broken_links,
+    build_html,
+    copy_project,
+    essay_paragraphs,
+    heading_text,
+    next_chain,
+    norm,
+    soup,
+)
 
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
 BOOK_TOML = '[book]\ntitle = "Hostile seeds"\ncopyright = "2026, The Essay Book editors"\nversion = "0"\n'
@@ -197,3 +207,10 @@ def test_no_event_handler_or_script_url_anywhere(hostile_book: dict) -> None:
                 assert not attr.lower().startswith("on"), where
                 if attr.lower() in {"href", "src", "action", "formaction", "data", "xlink:href", "poster", "srcset"}:
                     assert not SCHEMES.match(URL_NOISE.sub("", value)), where
+
+
+def test_every_link_leads_somewhere(hostile_book: dict) -> None:
+    """Term links, paragraph links under each glossary entry (thousands here), navigation: all resolve."""
+    broken, followed = broken_links(hostile_book["out"])
+    assert followed > 5_000, f"only {followed} links followed"
+    assert broken == [], f"{len(broken)} broken links:\n" + "\n".join(broken[:50])

@@ -20,11 +20,11 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
-from sitebuild import ROOT, SOURCE_DATE_EPOCH, build_html, copy_project, html_pages, soup
+from sitebuild import EXTERNAL, ROOT, SOURCE_DATE_EPOCH, broken_links, build_html, copy_project, html_pages
 
 VNU_DIR = ROOT / "tests" / "vnu"
 VNU_JAR = VNU_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -53,57 +53,6 @@ def test_two_clean_builds_are_byte_identical(tmp_path: Path) -> None:
 
 
 # --- links ------------------------------------------------------------------------
-
-# Elements and attributes that point at another file or a place in a page.
-LINKS = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("use", "href"), ("use", "xlink:href"))
-EXTERNAL = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
-
-
-def _anchors(path: Path, cache: dict[Path, set[str]]) -> set[str]:
-    if path not in cache:
-        page = soup(path)
-        cache[path] = {t["id"] for t in page.find_all(id=True)} | {
-            t["name"] for t in page.find_all("a", attrs={"name": True})
-        }
-    return cache[path]
-
-
-def broken_links(outdir: Path) -> tuple[list[str], int]:
-    """Every internal link of the site that leads nowhere, and how many links were followed."""
-    broken: list[str] = []
-    followed = 0
-    cache: dict[Path, set[str]] = {}
-    for page in html_pages(outdir):
-        for tag, attr in LINKS:
-            for element in soup(page).find_all(tag, attrs={attr: True}):
-                href = element[attr].strip()
-                if EXTERNAL.match(href):
-                    continue
-                where = f"{page.relative_to(outdir)}: <{tag} {attr}={href!r}>"
-                parts = urlsplit(href)
-                if parts.scheme or parts.netloc:
-                    broken.append(f"{where}: an unexpected scheme")
-                    continue
-                followed += 1
-                # search.html?q=… and genindex.html are files like any other; the query is the page's business.
-                path = unquote(parts.path)
-                if not path:
-                    target = page
-                elif path.startswith("/"):
-                    # Absolute paths (the 404 page's) are served from the site's root.
-                    target = outdir / path.lstrip("/")
-                else:
-                    target = page.parent / path
-                if target.is_dir():
-                    target = target / "index.html"
-                target = target.resolve()
-                if outdir.resolve() not in target.parents or not target.is_file():
-                    broken.append(f"{where}: no such file")
-                    continue
-                fragment = unquote(parts.fragment)
-                if fragment and target.suffix == ".html" and fragment not in _anchors(target, cache):
-                    broken.append(f"{where}: no id {fragment!r} in {target.relative_to(outdir.resolve())}")
-    return broken, followed
 
 
 def test_every_internal_link_leads_somewhere(built_book: Path) -> None:
