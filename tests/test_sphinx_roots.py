@@ -171,6 +171,18 @@ def test_where_used_links_each_using_paragraph(app) -> None:
 
 
 @book
+def test_aliases_are_indexed_as_see_entries_on_the_term(app) -> None:
+    app.build()
+    entries = app.env.domains.index_domain.entries["book/glossary"]
+    see = {(value, target) for kind, value, target, _, _ in entries if kind == "see"}
+    assert ("Trotsky; Leon Trotsky", "term-Leon-Trotsky") in see
+    assert ("goatee beard; goatee", "term-goatee") in see
+    doctree = app.env.get_doctree("book/glossary")
+    ids = {i for node in doctree.findall() if isinstance(node, nodes.Element) for i in node["ids"]}
+    assert {target for _, target in see} <= ids, "every alias entry points at an anchor that exists"
+
+
+@book
 def test_footnotes_with_references_and_source_links(app) -> None:
     app.build()
     part1 = app.env.get_and_resolve_doctree(PARTS[0], app.builder, tags=app.tags)

@@ -159,9 +159,6 @@ def _glossary_page(edition: Edition) -> str:
         ":::{container} editorial\nThe editors’ definitions of the terms the essays use. "
         "Under each entry, *Used in* links to every paragraph that uses the term.\n:::\n",
     ]
-    for t in sorted(edition.terms, key=lambda t: t.key):
-        for alias in t.aliases:
-            out.append(f"```{{index}} see: {alias}; {t.term}\n```\n")
     if not edition.terms:
         out.append("The glossary is empty: add entries to `conf/glossary.toml`.\n")
         return "\n".join(out)

@@ -36,6 +36,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import SphinxError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
 from . import __version__, navigation, pagefind
@@ -252,6 +253,31 @@ def _words(paragraph: nodes.Element) -> str:
     return "".join(t.astext() for t in paragraph.findall(nodes.Text) if not isinstance(t.parent, nodes.footnote_reference))
 
 
+class AliasIndex(SphinxTransform):
+    """Index each glossary alias as "see" its entry, on the entry's own anchor.
+
+    Sphinx indexes a glossary term at the term; an ``index`` directive for the
+    aliases would add anchors of its own away from the entry, so the alias
+    entries join the term's index node. This runs before Sphinx's domains
+    collect index entries (priority 850).
+    """
+
+    default_priority = 840
+
+    def apply(self, **kwargs: Any) -> None:
+        state = _STATES.get(self.env)
+        if state is None or self.env.docname != state.prefix + GLOSSARY:
+            return
+        entries = {t.key: t for t in state.book.edition.terms}
+        for term in self.document.findall(nodes.term):
+            entry = entries.get(term.astext().lower())
+            index = next(iter(term.findall(addnodes.index)), None)
+            if entry is None or index is None or not term["ids"]:
+                continue
+            for alias in entry.aliases:
+                index["entries"].append(("see", f"{alias}; {entry.term}", term["ids"][0], "", None))
+
+
 def _ancestors(node: nodes.Node):
     while node.parent is not None:
         node = node.parent
@@ -418,6 +444,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("essaybook_pagefind", False, "", types=frozenset({bool}))
     app.add_directive("book-chapters", BookChapters)
     app.add_directive("seed-table", SeedTable)
+    app.add_transform(AliasIndex)
     app.add_post_transform(WhereUsed)
     app.connect("config-inited", config_inited)
     app.connect("builder-inited", builder_inited)
