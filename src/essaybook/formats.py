@@ -18,6 +18,7 @@ each format has metadata and quirks of its own, kept here so the converter
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -166,12 +167,14 @@ class PrintedNotes(SphinxPostTransform):
         for rubric in list(self.document.findall(nodes.rubric)):
             if NOTES_HEADING in rubric["classes"]:
                 rubric.parent.remove(rubric)
-        # Footnote ids are unique within a page, not within the book: a page
-        # is the nearest file the single document was assembled from.
-        notes = {(id(_page(n)), i): n for n in self.document.findall(nodes.footnote) for i in n["ids"]}
+        # Footnote ids are unique within a page, not within the book.
+        placed = list(_by_page(self.document))
+        notes = {(page, i): n for n, page in placed if isinstance(n, nodes.footnote) for i in n["ids"]}
         number: dict[int, str] = {}
-        for ref in self.document.findall(nodes.footnote_reference):
-            note = notes.get((id(_page(ref)), ref.get("refid", "")))
+        for ref, page in placed:
+            if not isinstance(ref, nodes.footnote_reference):
+                continue
+            note = notes.get((page, ref.get("refid", "")))
             if note is None:
                 continue
             if id(note) not in number:
@@ -211,10 +214,20 @@ class PrintedSeedTable(SphinxPostTransform):
                 literal.replace_self(nodes.raw("", tex, format="latex"))
 
 
-def _page(node: nodes.Node) -> nodes.Node | None:
-    while node is not None and not isinstance(node, addnodes.start_of_file):
-        node = node.parent
-    return node
+def _by_page(document: nodes.document) -> Iterator[tuple[nodes.Element, str]]:
+    """Every element, in document order, with the name of the page it comes from.
+
+    The single page and LaTeX assemble the book by handing each page's nodes
+    to a ``start_of_file`` node without re-parenting them, so a node's parents
+    do not lead to its page: walking down from the top does.
+    """
+    stack: list[tuple[nodes.Element, str]] = [(document, document.get("docname", ""))]
+    while stack:
+        node, page = stack.pop()
+        if isinstance(node, addnodes.start_of_file):
+            page = node["docname"]
+        yield node, page
+        stack.extend((child, page) for child in reversed(node.children) if isinstance(child, nodes.Element))
 
 
 # --- one long page ------------------------------------------------------------------
@@ -246,33 +259,31 @@ class OnePage(SphinxPostTransform):
 
     def _unique_ids(self) -> None:
         seen: set[str] = set()
-        renamed: dict[tuple[int, str], str] = {}
-        elements = list(self.document.findall(nodes.Element))
-        taken = {i for node in elements for i in node["ids"]}
-        for node in elements:
-            page = _page(node)
+        renamed: dict[tuple[str, str], str] = {}
+        placed = list(_by_page(self.document))
+        taken = {i for node, _ in placed for i in node["ids"]}
+        for node, page in placed:
             fresh = []
             for old in node["ids"]:
                 new = old
                 if old in seen:
-                    stem = nodes.make_id(page["docname"] if page is not None else "page") + "-" + old
+                    stem = nodes.make_id(page) + "-" + old
                     new, n = stem, 1
                     while new in taken:
                         n += 1
                         new = f"{stem}-{n}"
                     taken.add(new)
-                    renamed[(id(page), old)] = new
+                    renamed[(page, old)] = new
                 seen.add(new)
                 fresh.append(new)
             node["ids"] = fresh
         if not renamed:
             return
-        for node in elements:
-            key = id(_page(node))
-            if "refid" in node and (key, node["refid"]) in renamed:
-                node["refid"] = renamed[(key, node["refid"])]
+        for node, page in placed:
+            if "refid" in node and (page, node["refid"]) in renamed:
+                node["refid"] = renamed[(page, node["refid"])]
             if node.get("backrefs"):
-                node["backrefs"] = [renamed.get((key, b), b) for b in node["backrefs"]]
+                node["backrefs"] = [renamed.get((page, b), b) for b in node["backrefs"]]
 
 
 # --- the web site ---------------------------------------------------------------
