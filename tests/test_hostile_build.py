@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+import htmlcheck
 from essaybook.parse import Essay, default_slug, parse_seed
 from sitebuild import (
     ROOT,
@@ -214,3 +215,14 @@ def test_every_link_leads_somewhere(hostile_book: dict) -> None:
     broken, followed = broken_links(hostile_book["out"])
     assert followed > 5_000, f"only {followed} links followed"
     assert broken == [], f"{len(broken)} broken links:\n" + "\n".join(broken[:50])
+
+
+def test_every_page_is_valid_html(hostile_book: dict) -> None:
+    """Hostile text leaves the pages valid HTML (bidi controls, BOMs, 1 MB of text included)."""
+    try:
+        command = htmlcheck.command()
+    except htmlcheck.Missing as err:
+        pytest.fail(str(err))
+    pages = sorted(hostile_book["out"].rglob("*.html"))
+    ours = htmlcheck.ours(m for messages in htmlcheck.errors(command, pages).values() for m in messages)
+    assert ours == [], f"{len(ours)} HTML errors:\n{htmlcheck.report(ours)}"

@@ -59,7 +59,9 @@ def config_inited(app: Sphinx, config: Config) -> None:
     _set_default(config, "epub_publisher", editor)
     _set_default(config, "epub_contributor", editor)
     _set_default(config, "epub_identifier", book_identifier(book.title))
-    _set_default(config, "essaybook_description", book.description or book.subtitle)
+    # Never empty: without it sphinxext-opengraph quotes each page's first
+    # 200 characters of seed text, cutting an escaped "&gt;" into invalid HTML.
+    _set_default(config, "essaybook_description", book.description or book.subtitle or book.title)
     engine = config.latex_engine
     authors = [tex_escape(book.author, engine)] if book.author else []
     if book.editor:
