@@ -220,17 +220,19 @@ _Underscores_ stay; so do `backticks`, \\backslashes\\ and a lone : colon.
 """
 
 
-@pytest.fixture(scope="module")
-def grown_book(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """The real book with two more essays in seeds/, built once; later tests rebuild it in place."""
-    project = copy_project(tmp_path_factory.mktemp("grown"))
+def _grow(project: Path) -> Path:
+    """Add the two essays to a copied project's seeds/ and build it; the HTML folder."""
     # Written in the opposite order to their names: the book follows names, not creation.
     (project / "seeds" / "010_late.txt").write_text(LATE_ESSAY, "utf-8")
     (project / "seeds" / "002_early.txt").write_text(EARLY_ESSAY, "utf-8")
-    out = project / "_build" / "html"
-    first = build_html(project, out)
-    first.check()
-    return {"project": project, "out": out, "first": first}
+    return build_html(project, project / "_build" / "html").check()
+
+
+@pytest.fixture(scope="module")
+def grown_book(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The real book with two more essays in seeds/, built once; tests may rebuild it but change no source."""
+    project = copy_project(tmp_path_factory.mktemp("grown"))
+    return {"project": project, "out": _grow(project)}
 
 
 def _chapter_of(seed_name: str) -> str:
@@ -293,9 +295,9 @@ def test_noop_rebuild_reads_and_writes_nothing(grown_book: dict) -> None:
     assert changed == [], f"a no-op build rewrote {changed}"
 
 
-def test_removed_seed_leaves_the_book_and_the_html(grown_book: dict) -> None:
-    project: Path = grown_book["project"]
-    out: Path = grown_book["out"]
+def test_removed_seed_leaves_the_book_and_the_html(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    out = _grow(project)
     gone = _chapter_of("010_late.txt")
     assert (out / gone).is_file()
     (project / "seeds" / "010_late.txt").unlink()
