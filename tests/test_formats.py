@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import time
+import tomllib
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -43,8 +44,6 @@ NS = {
 
 
 def _notes_count() -> int:
-    import tomllib
-
     data = tomllib.loads((ROOT / "conf" / "notes.toml").read_text("utf-8"))
     return sum(len(v) for v in data.values() if isinstance(v, list))
 
@@ -265,9 +264,12 @@ def test_pdf_has_title_contents_chapters_glossary_notes_and_sources(pdf: Path) -
         assert heading in text, f"the PDF has no {heading!r}"
     for seed in SEEDS:
         assert read_seed(seed).title.upper() in text  # the chapter heading
+    essays = tomllib.loads((ROOT / "conf" / "book.toml").read_text("utf-8")).get("essays", {})
+    part_titles = [part["title"] for essay in essays.values() for part in essay.get("parts", [])]
+    assert part_titles, "the book's essays have parts"
+    for title in part_titles:
+        assert title in text, f"part {title!r} is not in the PDF"
     # Each note's opening words are printed (as a footnote) ...
-    import tomllib
-
     notes = tomllib.loads((ROOT / "conf" / "notes.toml").read_text("utf-8"))
     for entries in notes.values():
         for note in entries if isinstance(entries, list) else []:
