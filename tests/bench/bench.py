@@ -374,6 +374,8 @@ def main() -> int:
     parser.add_argument("--budget", type=float, default=27 * 60, help="seconds; optional runs are skipped past it")
     parser.add_argument("--out", type=Path, default=RESULTS)
     opts = parser.parse_args()
+    # Builds run in their project folders: a relative path would not be found there.
+    opts.mkdocs_python = str(Path(opts.mkdocs_python).absolute())
 
     t0 = time.perf_counter()
     sizes = [1, 10, 30] if opts.quick else [1, 10, 100, 300, 1000]
@@ -451,7 +453,10 @@ def main() -> int:
         if have_mkdocs:
             log(f"{n} essays: MkDocs Material x{reps}")
             mk = mkdocs_project(project, n)
-            row["mkdocs"] = median_build(lambda p=mk: clean_mkdocs(p, opts.mkdocs_python), reps)
+            try:
+                row["mkdocs"] = median_build(lambda p=mk: clean_mkdocs(p, opts.mkdocs_python), reps)
+            except RuntimeError as err:
+                res["skipped"].append(f"MkDocs at {n} essays failed: {str(err)[-500:]}")
         builds[str(n)] = row
         res["builds"] = builds
         res["elapsed_s"] = time.perf_counter() - t0
