@@ -257,3 +257,19 @@ def test_small_book_structure() -> None:
     # An essay without an editorial entry is one page, terms linked.
     plain = pages["essay-002-plain/index.md"]
     assert "{term}`Trotsky <Leon Trotsky>`" in plain and "toctree" not in plain
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("The Prophet Unarmed", "*The Prophet Unarmed*."),
+        ("What Is to Be Done?", "*What Is to Be Done\\?*"),
+        ("Unite!", "*Unite\\!*"),
+    ],
+)
+def test_source_titles_take_a_full_stop_only_without_their_own(title: str, expected: str) -> None:
+    from essaybook.edition import Source
+    from essaybook.render import _source_entry
+
+    entry = _source_entry(Source(id="x", title=title, author="A. Author", year=1900))
+    assert f"A\\. Author. {expected} 1900." in entry

@@ -180,7 +180,9 @@ def _source_entry(s: Source) -> str:
     parts = []
     if s.author:
         parts.append(escape_text(s.author) + ".")
-    parts.append(f"*{escape_text(s.title)}*.")
+    # A title that ends in its own punctuation ("Where Is It Going?") takes no full stop.
+    stop = "" if s.title.rstrip()[-1:] in "?!." else "."
+    parts.append(f"*{escape_text(s.title)}*{stop}")
     where = ", ".join(x for x in (escape_text(s.publisher), str(s.year) if s.year else "") if x)
     if where:
         parts.append(where + ".")
