@@ -45,11 +45,11 @@ def _term_role(name, rawtext, text, lineno, inliner, options=None, content=None)
     return [nodes.inline(rawtext, title, classes=["term"], reftarget=target)], []
 
 
-roles.register_local_role("term", _term_role)
-
-
 def doctree(myst: str) -> tuple[nodes.document, str]:
     """The doctree of a MyST text and whatever the parser reported."""
+    # Registered on every call: a Sphinx app built in this process restores
+    # docutils' role registry as it was before it, which may predate ours.
+    roles.register_local_role("term", _term_role)
     warnings = io.StringIO()
     document = publish_doctree(
         myst,
