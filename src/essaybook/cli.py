@@ -31,8 +31,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     book = build_book(args.seeds, args.conf)
     for line in book.skipped:
         print(f"note: {line}")
-    print(f"ok: {len(book.chapters)} essays, {len(book.pages)} pages, "
-          f"{len(book.edition.terms)} glossary terms, {len(book.edition.notes)} notes")
+    print(
+        f"ok: {len(book.chapters)} essays, {len(book.pages)} pages, "
+        f"{len(book.edition.terms)} glossary terms, {len(book.edition.notes)} notes"
+    )
     return 0
 
 

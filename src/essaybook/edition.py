@@ -23,19 +23,19 @@ from .problems import Problem, ProblemsError
 
 __all__ = [
     "Book",
-    "Part",
-    "EssayConf",
-    "Term",
-    "Note",
-    "Source",
-    "Edition",
-    "load_edition",
-    "load_book",
-    "resolve",
     "Chapter",
-    "PartPlan",
+    "Edition",
+    "EssayConf",
+    "Note",
     "NoteAt",
+    "Part",
+    "PartPlan",
+    "Source",
+    "Term",
     "citation",
+    "load_book",
+    "load_edition",
+    "resolve",
 ]
 
 _ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
@@ -217,7 +217,7 @@ class _Reader:
                     f"check its spelling; the keys allowed here are: {known}",
                 )
                 ok = False
-        for key, kind in required.items():
+        for key in required:
             if key not in data:
                 self.problem(line, "conf.missing-key", f"{where} has no '{key}'", f"add {key} = … to it")
                 ok = False
@@ -248,9 +248,13 @@ def _is(value: Any, kind: type | tuple[type, ...]) -> bool:
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
-    return {str: "a string", int: "a whole number", list: "a list of strings", dict: "a table", _Tables: "an array of tables"}.get(
-        kind if isinstance(kind, type) else list, str(kind)
-    )
+    return {
+        str: "a string",
+        int: "a whole number",
+        list: "a list of strings",
+        dict: "a table",
+        _Tables: "an array of tables",
+    }.get(kind if isinstance(kind, type) else list, str(kind))
 
 
 def _load_toml(path: Path, display: str, problems: list[Problem], required: bool) -> tuple[dict, _Locator]:
@@ -312,7 +316,9 @@ def _read_book(conf_dir: Path, display_dir: str, problems: list[Problem]) -> tup
     for seed, entry in top.get("essays", {}).items():
         pattern = r"essays\.\s*(\"" + re.escape(seed) + r"\"|'" + re.escape(seed) + r"'|" + re.escape(seed) + r")"
         line = loc.header(pattern, name=seed)
-        e = r.table(entry, f'[essays."{seed}"]', line, {}, {"slug": str, "author": str, "provenance": str, "parts": _Tables})
+        e = r.table(
+            entry, f'[essays."{seed}"]', line, {}, {"slug": str, "author": str, "provenance": str, "parts": _Tables}
+        )
         if e is None:
             continue
         slug = e.get("slug", "")
@@ -330,7 +336,12 @@ def _read_book(conf_dir: Path, display_dir: str, problems: list[Problem]) -> tup
             if pt is None:
                 continue
             if "starts" not in pt and i > 0:
-                r.problem(pline, "conf.missing-key", f"part {i + 1} of {seed} has no 'starts'", "quote the opening words of the paragraph it starts at")
+                r.problem(
+                    pline,
+                    "conf.missing-key",
+                    f"part {i + 1} of {seed} has no 'starts'",
+                    "quote the opening words of the paragraph it starts at",
+                )
             parts.append(Part(pt["title"], pt.get("starts", ""), pline))
         essays[seed] = EssayConf(seed, slug, e.get("author", ""), e.get("provenance", ""), tuple(parts), line)
     return book, essays
@@ -346,20 +357,40 @@ def load_edition(conf_dir: Path, display_dir: str = "conf") -> Edition:
     book, essays = _read_book(conf_dir, display_dir, problems)
 
     terms = _read_array(
-        conf_dir, display_dir, "glossary.toml", "terms", problems,
-        {"term": str, "definition": str}, {"aliases": list, "sources": list},
+        conf_dir,
+        display_dir,
+        "glossary.toml",
+        "terms",
+        problems,
+        {"term": str, "definition": str},
+        {"aliases": list, "sources": list},
     )
     notes = _read_array(
-        conf_dir, display_dir, "notes.toml", "notes", problems,
-        {"id": str, "seed": str, "anchor": str, "text": str, "sources": list}, {},
+        conf_dir,
+        display_dir,
+        "notes.toml",
+        "notes",
+        problems,
+        {"id": str, "seed": str, "anchor": str, "text": str, "sources": list},
+        {},
     )
     sources = _read_array(
-        conf_dir, display_dir, "sources.toml", "sources", problems,
+        conf_dir,
+        display_dir,
+        "sources.toml",
+        "sources",
+        problems,
         {"id": str, "title": str},
         {"author": str, "publisher": str, "year": int, "isbn": str, "url": str, "short": str, "note": str},
     )
     term_objs = [
-        Term(d["term"].strip(), d["definition"], tuple(a.strip() for a in d.get("aliases", [])), tuple(d.get("sources", [])), line)
+        Term(
+            d["term"].strip(),
+            d["definition"],
+            tuple(a.strip() for a in d.get("aliases", [])),
+            tuple(d.get("sources", [])),
+            line,
+        )
         for d, line in terms
     ]
     note_objs = [Note(d["id"], d["seed"], d["anchor"], d["text"], tuple(d["sources"]), line) for d, line in notes]
@@ -377,27 +408,48 @@ def load_edition(conf_dir: Path, display_dir: str = "conf") -> Edition:
             if sid not in known:
                 problems.append(
                     Problem(
-                        f"{display_dir}/{path}", owner.line, 0, "conf.unknown-source",
+                        f"{display_dir}/{path}",
+                        owner.line,
+                        0,
+                        "conf.unknown-source",
                         f"{kind} cites source '{sid}', which is not in sources.toml",
-                        f"add a [[sources]] entry with id = \"{sid}\", or correct the id",
+                        f'add a [[sources]] entry with id = "{sid}", or correct the id',
                     )
                 )
     for n in note_objs:
         if not n.sources:
             problems.append(
-                Problem(f"{display_dir}/notes.toml", n.line, 0, "conf.no-source", f"note '{n.id}' cites no source",
-                        "every note cites at least one work listed in sources.toml")
+                Problem(
+                    f"{display_dir}/notes.toml",
+                    n.line,
+                    0,
+                    "conf.no-source",
+                    f"note '{n.id}' cites no source",
+                    "every note cites at least one work listed in sources.toml",
+                )
             )
         if not n.anchor.strip():
             problems.append(
-                Problem(f"{display_dir}/notes.toml", n.line, 0, "conf.anchor", f"note '{n.id}' has an empty anchor",
-                        "quote the exact phrase of the seed the note is about")
+                Problem(
+                    f"{display_dir}/notes.toml",
+                    n.line,
+                    0,
+                    "conf.anchor",
+                    f"note '{n.id}' has an empty anchor",
+                    "quote the exact phrase of the seed the note is about",
+                )
             )
     for s in source_objs:
         if s.url and not _URL.fullmatch(s.url):
             problems.append(
-                Problem(f"{display_dir}/sources.toml", s.line, 0, "conf.url", f"source '{s.id}' has an invalid url '{s.url}'",
-                        "give a full http:// or https:// address without spaces")
+                Problem(
+                    f"{display_dir}/sources.toml",
+                    s.line,
+                    0,
+                    "conf.url",
+                    f"source '{s.id}' has an invalid url '{s.url}'",
+                    "give a full http:// or https:// address without spaces",
+                )
             )
     if problems or book is None:
         raise ProblemsError(problems)
@@ -414,7 +466,9 @@ def _read_array(conf_dir, display_dir, name, key, problems, required, optional) 
     if top is None or key not in top:
         return []
     if not _list_of_tables(top[key]):
-        r.problem(1, "conf.type", f"'{key}' in {name} should be an array of tables", f"write each entry under [[{key}]]")
+        r.problem(
+            1, "conf.type", f"'{key}' in {name} should be an array of tables", f"write each entry under [[{key}]]"
+        )
         return []
     out = []
     for i, entry in enumerate(top[key]):
@@ -430,13 +484,25 @@ def _check_ids(items, display, kind, problems) -> None:
     for item in items:
         if not _ID.fullmatch(item.id):
             problems.append(
-                Problem(display, item.line, 0, "conf.id", f"{kind} id '{item.id}' is not valid",
-                        "use lowercase letters, digits and single hyphens, starting with a letter")
+                Problem(
+                    display,
+                    item.line,
+                    0,
+                    "conf.id",
+                    f"{kind} id '{item.id}' is not valid",
+                    "use lowercase letters, digits and single hyphens, starting with a letter",
+                )
             )
         if item.id in seen:
             problems.append(
-                Problem(display, item.line, 0, "conf.duplicate-id",
-                        f"{kind} id '{item.id}' is also used at line {seen[item.id]}", "give each entry its own id")
+                Problem(
+                    display,
+                    item.line,
+                    0,
+                    "conf.duplicate-id",
+                    f"{kind} id '{item.id}' is also used at line {seen[item.id]}",
+                    "give each entry its own id",
+                )
             )
         seen.setdefault(item.id, item.line)
 
@@ -447,20 +513,38 @@ def _check_glossary(terms: list[Term], display: str, problems: list[Problem]) ->
         for word in (t.term, *t.aliases):
             if not _WORDS.fullmatch(word):
                 problems.append(
-                    Problem(display, t.line, 0, "conf.term-chars", f"'{word}' (glossary entry '{t.term}') holds characters a term cannot",
-                            "use letters, digits, spaces, hyphens, apostrophes and full stops only")
+                    Problem(
+                        display,
+                        t.line,
+                        0,
+                        "conf.term-chars",
+                        f"'{word}' (glossary entry '{t.term}') holds characters a term cannot",
+                        "use letters, digits, spaces, hyphens, apostrophes and full stops only",
+                    )
                 )
             key = " ".join(word.casefold().split())
             if key in owner and owner[key][0] != t.term:
                 other, line = owner[key]
                 problems.append(
-                    Problem(display, t.line, 0, "conf.alias-shared",
-                            f"'{word}' belongs to both '{other}' (line {line}) and '{t.term}'",
-                            "a word can link to one entry only: remove it from one of them")
+                    Problem(
+                        display,
+                        t.line,
+                        0,
+                        "conf.alias-shared",
+                        f"'{word}' belongs to both '{other}' (line {line}) and '{t.term}'",
+                        "a word can link to one entry only: remove it from one of them",
+                    )
                 )
             elif key in owner and word != t.term:
                 problems.append(
-                    Problem(display, t.line, 0, "conf.alias-shared", f"'{word}' is listed twice for '{t.term}'", "list it once")
+                    Problem(
+                        display,
+                        t.line,
+                        0,
+                        "conf.alias-shared",
+                        f"'{word}' is listed twice for '{t.term}'",
+                        "list it once",
+                    )
                 )
             owner.setdefault(key, (t.term, t.line))
 
@@ -516,11 +600,16 @@ def _suggest(phrase: str, essay: Essay) -> str:
         loose = _loose(flat)
         at = loose.find(want)
         if at >= 0 and len(loose) == len(flat):
-            return f"did you mean “{flat[at:at + len(want)]}” (paragraph at line {p.line})? Quotes, dashes and case must match exactly"
+            return (
+                f"did you mean “{flat[at : at + len(want)]}” (paragraph at line {p.line})? "
+                "Quotes, dashes and case must match exactly"
+            )
     return "copy the phrase from the seed exactly, with its quote marks and dashes"
 
 
-def resolve(edition: Edition, essays: list[Essay], conf_display: str = "conf") -> tuple[list[Chapter], list[Problem], list[str]]:
+def resolve(
+    edition: Edition, essays: list[Essay], conf_display: str = "conf"
+) -> tuple[list[Chapter], list[Problem], list[str]]:
     """Match parts and notes to the seeds' paragraphs.
 
     Returns the chapters (in seed file-name order), every problem, and notes
@@ -551,9 +640,14 @@ def resolve(edition: Edition, essays: list[Essay], conf_display: str = "conf") -
             other = slugs.get(slug)
             clash = f"with {other.path}" if other else "with a page the book itself uses"
             problems.append(
-                Problem(essay.path, 0, 0, "seed.duplicate-name",
-                        f"this seed's page name '{slug}' clashes {clash}",
-                        f"rename one of the files, or give one a slug in {book_path} under [essays.\"{essay.name}\"]")
+                Problem(
+                    essay.path,
+                    0,
+                    0,
+                    "seed.duplicate-name",
+                    f"this seed's page name '{slug}' clashes {clash}",
+                    f'rename one of the files, or give one a slug in {book_path} under [essays."{essay.name}"]',
+                )
             )
         slugs.setdefault(slug, essay)
 
@@ -561,21 +655,37 @@ def resolve(edition: Edition, essays: list[Essay], conf_display: str = "conf") -
         notes = []
         for n in notes_by_seed.get(essay.name, []):
             regex = _phrase_regex(n.anchor)
-            hits = [(i, m) for i, p in enumerate(essay.paragraphs) for m in regex.finditer(p.text)] if n.anchor.split() else []
+            hits = (
+                [(i, m) for i, p in enumerate(essay.paragraphs) for m in regex.finditer(p.text)]
+                if n.anchor.split()
+                else []
+            )
             if len(hits) == 1:
                 i, m = hits[0]
                 notes.append(NoteAt(n, i, m.end()))
             elif not hits:
                 problems.append(
-                    Problem(notes_path, n.line, 0, "conf.anchor-missing",
-                            f"note '{n.id}': anchor “{n.anchor}” is not in {essay.path}", _suggest(n.anchor, essay))
+                    Problem(
+                        notes_path,
+                        n.line,
+                        0,
+                        "conf.anchor-missing",
+                        f"note '{n.id}': anchor “{n.anchor}” is not in {essay.path}",
+                        _suggest(n.anchor, essay),
+                    )
                 )
             else:
                 lines = ", ".join(str(essay.paragraphs[i].line) for i, _ in hits)
                 problems.append(
-                    Problem(notes_path, n.line, 0, "conf.anchor-ambiguous",
-                            f"note '{n.id}': anchor “{n.anchor}” occurs {len(hits)} times in {essay.path} (paragraphs at lines {lines})",
-                            "quote a longer phrase that occurs only once")
+                    Problem(
+                        notes_path,
+                        n.line,
+                        0,
+                        "conf.anchor-ambiguous",
+                        f"note '{n.id}': anchor “{n.anchor}” occurs {len(hits)} times in {essay.path} "
+                        f"(paragraphs at lines {lines})",
+                        "quote a longer phrase that occurs only once",
+                    )
                 )
         chapters.append(Chapter(essay, slug, conf, parts, tuple(sorted(notes, key=lambda a: (a.paragraph, a.end)))))
     return chapters, problems, skipped
@@ -585,7 +695,9 @@ def resolve(edition: Edition, essays: list[Essay], conf_display: str = "conf") -
 _RESERVED = frozenset({"glossary", "sources", "index", "genindex", "search", "about"})
 
 
-def _resolve_parts(essay: Essay, conf: EssayConf | None, book_path: str, problems: list[Problem]) -> tuple[PartPlan, ...]:
+def _resolve_parts(
+    essay: Essay, conf: EssayConf | None, book_path: str, problems: list[Problem]
+) -> tuple[PartPlan, ...]:
     count = len(essay.paragraphs)
     if not conf or not conf.parts:
         return (PartPlan(1, "", 0, count),)
@@ -605,25 +717,41 @@ def _resolve_parts(essay: Essay, conf: EssayConf | None, book_path: str, problem
             code = "conf.anchor-missing"
         else:
             lines = ", ".join(str(essay.paragraphs[k].line) for k in hits)
-            message = f"part {i + 1} “{part.title}”: {len(hits)} paragraphs of {essay.path} start with “{part.starts}” (lines {lines})"
+            message = (
+                f"part {i + 1} “{part.title}”: {len(hits)} paragraphs of {essay.path} "
+                f"start with “{part.starts}” (lines {lines})"
+            )
             hint = "quote more of the opening words"
             code = "conf.anchor-ambiguous"
         problems.append(Problem(book_path, part.line, 0, code, message, hint))
         return ()
     if starts[0] != 0:
         problems.append(
-            Problem(book_path, conf.parts[0].line, 0, "conf.part-order",
-                    f"the first part of {essay.path} starts at paragraph {starts[0] + 1}, leaving the paragraphs before it in no part",
-                    "make the first part start at the first paragraph (or leave out its 'starts')")
+            Problem(
+                book_path,
+                conf.parts[0].line,
+                0,
+                "conf.part-order",
+                f"the first part of {essay.path} starts at paragraph {starts[0] + 1}, "
+                "leaving the paragraphs before it in no part",
+                "make the first part start at the first paragraph (or leave out its 'starts')",
+            )
         )
         return ()
     for i in range(1, len(starts)):
         if starts[i] <= starts[i - 1]:
             problems.append(
-                Problem(book_path, conf.parts[i].line, 0, "conf.part-order",
-                        f"part {i + 1} of {essay.path} does not start after part {i}",
-                        "list the parts in reading order, each starting at a later paragraph")
+                Problem(
+                    book_path,
+                    conf.parts[i].line,
+                    0,
+                    "conf.part-order",
+                    f"part {i + 1} of {essay.path} does not start after part {i}",
+                    "list the parts in reading order, each starting at a later paragraph",
+                )
             )
             return ()
     ends = [*starts[1:], count]
-    return tuple(PartPlan(i + 1, p.title, s, e) for i, (p, s, e) in enumerate(zip(conf.parts, starts, ends)))
+    return tuple(
+        PartPlan(i + 1, p.title, s, e) for i, (p, s, e) in enumerate(zip(conf.parts, starts, ends, strict=True))
+    )

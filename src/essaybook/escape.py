@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import string
 
-__all__ = ["escape_text", "escape_line", "ASCII_PUNCTUATION"]
+__all__ = ["ASCII_PUNCTUATION", "escape_line", "escape_text"]
 
 ASCII_PUNCTUATION = frozenset(string.punctuation)
 

@@ -53,9 +53,14 @@ def _label_clashes(chapters: list[Chapter], edition: Edition) -> list[Problem]:
         for label in chapter_labels(chapter):
             if label in owner and owner[label] != chapter.essay.path:
                 problems.append(
-                    Problem(chapter.essay.path, 0, 0, "seed.duplicate-name",
-                            f"this essay's anchor '{label}' is also used by {owner[label]}",
-                            f"give the essay another slug in conf/book.toml under [essays.\"{chapter.essay.name}\"]")
+                    Problem(
+                        chapter.essay.path,
+                        0,
+                        0,
+                        "seed.duplicate-name",
+                        f"this essay's anchor '{label}' is also used by {owner[label]}",
+                        f'give the essay another slug in conf/book.toml under [essays."{chapter.essay.name}"]',
+                    )
                 )
                 break
             owner.setdefault(label, chapter.essay.path)
@@ -82,8 +87,14 @@ def build_book(seeds_dir: Path, conf_dir: Path, base: Path | None = None) -> Boo
     problems += _label_clashes(chapters, edition)
     if not seed_files(seeds_dir) and not problems:
         problems.append(
-            Problem(_display(seeds_dir, base), 0, 0, "seed.none", "there are no essays: no .txt file in this folder",
-                    "add an essay as a UTF-8 .txt file: its title on the first line, then its paragraphs")
+            Problem(
+                _display(seeds_dir, base),
+                0,
+                0,
+                "seed.none",
+                "there are no essays: no .txt file in this folder",
+                "add an essay as a UTF-8 .txt file: its title on the first line, then its paragraphs",
+            )
         )
     if problems:
         raise ProblemsError(problems)

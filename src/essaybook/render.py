@@ -55,7 +55,7 @@ def render_paragraph(text: str, links: Iterable[Match] = (), notes: Iterable[tup
     for m in links:
         # Seed text inside a role: aliases are words only (edition checks), so a
         # match holds nothing a role reads; a soft wrap in it becomes a space.
-        shown = text[m.start:m.end].replace("\n", " ")
+        shown = text[m.start : m.end].replace("\n", " ")
         items.append((m.start, 1, f"{{term}}`{shown} <{m.term.term}>`", m.end))
     for offset, note_id in notes:
         for m in links:
@@ -104,16 +104,21 @@ def _notes_block(notes: list[NoteAt], sources: dict[str, Source]) -> str:
         if cited:
             body += f"\n*Source:* {cited}."
         lines = body.split("\n")
-        out.append(f"[^{n.note.id}]: " + lines[0] + "".join("\n    " + line if line.strip() else "\n" for line in lines[1:]) + "\n")
+        out.append(
+            f"[^{n.note.id}]: "
+            + lines[0]
+            + "".join("\n    " + line if line.strip() else "\n" for line in lines[1:])
+            + "\n"
+        )
     return "\n".join(out)
 
 
 def _essay_block(chapter: Chapter, part: PartPlan, matcher: TermMatcher) -> tuple[str, list[NoteAt]]:
-    paragraphs = chapter.essay.paragraphs[part.first:part.last]
+    paragraphs = chapter.essay.paragraphs[part.first : part.last]
     links = _first_uses(matcher, [p.text for p in paragraphs])
     notes = [n for n in chapter.notes if part.first <= n.paragraph < part.last]
     body = ["::::{container} essay-text\n"]
-    for offset, (p, chosen) in enumerate(zip(paragraphs, links)):
+    for offset, (p, chosen) in enumerate(zip(paragraphs, links, strict=True)):
         index = part.first + offset
         here = [(n.end, n.note.id) for n in notes if n.paragraph == index]
         body.append(f"({paragraph_label(chapter.slug, index + 1)})=\n{render_paragraph(p.text, chosen, here)}\n")
@@ -130,7 +135,9 @@ def _chapter_pages(chapter: Chapter, edition: Edition, matcher: TermMatcher) -> 
     pages: dict[str, str] = {}
     if not chapter.has_parts:
         block, notes = _essay_block(chapter, chapter.parts[0], matcher)
-        pages["index.md"] = f"{marker}\n({chapter.slug})=\n# {title}\n\n{byline}\n{block}\n{_notes_block(notes, sources)}"
+        pages["index.md"] = (
+            f"{marker}\n({chapter.slug})=\n# {title}\n\n{byline}\n{block}\n{_notes_block(notes, sources)}"
+        )
         return pages
     count = len(chapter.parts)
     toc = "\n".join(f"part-{p.number}" for p in chapter.parts)
@@ -201,7 +208,10 @@ def _sources_page(edition: Edition) -> str:
         f"({SOURCES})=\n# Sources\n",
         ":::{container} editorial\nThe works the editors’ notes and glossary cite.\n:::\n",
     ]
-    for s in sorted(edition.sources, key=lambda s: (s.author.split()[-1].casefold() if s.author else s.title.casefold(), s.year or 0, s.id)):
+    for s in sorted(
+        edition.sources,
+        key=lambda s: (s.author.split()[-1].casefold() if s.author else s.title.casefold(), s.year or 0, s.id),
+    ):
         out.append(_source_entry(s))
     if not edition.sources:
         out.append("No sources are listed yet: add them to `conf/sources.toml`.\n")

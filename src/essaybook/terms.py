@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .edition import Term
 
-__all__ = ["TermMatcher", "Match"]
+__all__ = ["Match", "TermMatcher"]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from pathlib import Path
 from .problems import Problem, ProblemsError
 from .render import MARKER
 
-__all__ = ["write_pages", "WriteReport", "MANIFEST"]
+__all__ = ["MANIFEST", "WriteReport", "write_pages"]
 
 MANIFEST = ".essaybook-manifest.json"
 
@@ -72,9 +72,14 @@ def write_pages(outdir: Path, pages: dict[str, str], display: str | None = None)
         # someone has since replaced with their own text (no marker) is theirs.
         if target.exists() and not _ours(target):
             problems.append(
-                Problem(f"{display}/{name}", 0, 0, "write.foreign-file",
-                        "this file was not written by the book generator, but a generated page would replace it",
-                        "move it elsewhere (or rename the seed whose page it clashes with), then build again")
+                Problem(
+                    f"{display}/{name}",
+                    0,
+                    0,
+                    "write.foreign-file",
+                    "this file was not written by the book generator, but a generated page would replace it",
+                    "move it elsewhere (or rename the seed whose page it clashes with), then build again",
+                )
             )
     if problems:
         raise ProblemsError(problems)
