@@ -233,16 +233,16 @@
   };
 
   /**
-   * Results as Sphinx ranks them (lowest first), each with its page, cleaned up:
-   * an anchor the page does not have (an index "see" entry) becomes the page
-   * itself, and a place listed twice is listed once, as a glossary entry if it is one.
+   * Results as Sphinx ranks them (lowest first), cleaned up: where the page was
+   * fetched, an anchor it does not have becomes the page itself; a place listed
+   * twice is listed once, as a glossary entry if it is one.
    */
   const tidy = (results, docs) => {
     const KIND_RANK = { object: 0, title: 1, index: 2, text: 3 };
     const entries = results.map((result, i) => {
       const doc = docs[i];
       let anchor = result[2];
-      if (anchor && !(doc && doc.getElementById(decodeURIComponent(anchor.slice(1))))) anchor = "";
+      if (anchor && doc && !doc.getElementById(decodeURIComponent(anchor.slice(1)))) anchor = "";
       const fixed = [...result];
       fixed[2] = anchor;
       if (anchor !== result[2] && fixed[6] === "index") fixed[6] = "text";
@@ -271,7 +271,11 @@
       const words = [...highlightTerms].filter((t) => !phraseWords.has(t));
       findValue = [...phrases.map((p) => `"${p}"`), ...words].join(" ");
       const results = Search._performSearch(...parsed);
-      Promise.all(results.map((result) => fetchPage(resultUrl(result[0])))).then((docs) => {
+      // Only a quoted phrase needs the pages before listing (to keep those that hold it);
+      // otherwise results show at once and Sphinx fetches summaries one by one, as it does
+      // without this script, so a large book does not download every result page first.
+      const pages = phrases.length ? Promise.all(results.map((result) => fetchPage(resultUrl(result[0])))) : Promise.resolve([]);
+      pages.then((docs) => {
         const kept = tidy(results, docs).filter(
           ({ result, doc }) => !phrases.length || phrases.every((p) => phraseRegExp(p).test(resultText(doc, result[2]))),
         );
