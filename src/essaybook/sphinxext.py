@@ -22,7 +22,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from weakref import WeakKeyDictionary
 
 from docutils import nodes
@@ -34,9 +34,9 @@ from sphinx.directives.other import TocTree
 from sphinx.domains import ObjType
 from sphinx.environment import BuildEnvironment
 from sphinx.errors import SphinxError
+from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
-from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
 from . import __version__, navigation, pagefind
@@ -91,9 +91,7 @@ def _fail(err: ProblemsError) -> EssayBookError:
     a type and subtype; the exception that stops the build only sums them up.
     """
     for problem in err.problems:
-        logger.error(
-            problem.text, location=problem.location, type="essaybook", subtype=problem.code
-        )
+        logger.error(problem.text, location=problem.location, type="essaybook", subtype=problem.code)
     count = len(err.problems)
     return EssayBookError(
         f"{count} problem{'s' if count != 1 else ''} in the seeds or conf/ (listed above as ERROR). "
@@ -142,7 +140,10 @@ def builder_inited(app: Sphinx) -> None:
         logger.info("essaybook: %s", line)
     logger.info(
         "essaybook: %d essays, %d pages written, %d unchanged, %d removed",
-        len(book.chapters), len(report.written), len(report.unchanged), len(report.removed),
+        len(book.chapters),
+        len(report.written),
+        len(report.unchanged),
+        len(report.removed),
     )
     prefix = str(app.config.essaybook_output_dir).strip("/") + "/"
     app.env.settings["raw_enabled"] = False
@@ -156,7 +157,9 @@ def builder_inited(app: Sphinx) -> None:
     )
 
 
-def env_get_outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+def env_get_outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
     """Re-read hand-written pages whose directives list what changed."""
     state = _state(app.env)
     state.changed = added | changed | removed
@@ -224,11 +227,14 @@ def doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     for box in doctree.findall(nodes.container):
         if "essay-text" not in box["classes"]:
             continue
-        for node in box.findall(lambda n: not isinstance(n, _ALLOWED + (nodes.container,))):
+        for node in box.findall(lambda n: not isinstance(n, (*_ALLOWED, nodes.container))):
             logger.warning(
                 "a generated page holds a %s element, which the converter never emits: "
                 "seed text may have been read as markup; report this as a bug",
-                node.tagname, location=node, type="essaybook", subtype="unsafe-node",
+                node.tagname,
+                location=node,
+                type="essaybook",
+                subtype="unsafe-node",
             )
         for para in box.findall(nodes.paragraph):
             match = next((m for i in para["ids"] if (m := _PARA.fullmatch(i))), None)
@@ -250,7 +256,9 @@ def doctree_read(app: Sphinx, doctree: nodes.document) -> None:
 def _words(paragraph: nodes.Element) -> str:
     """A paragraph's text without its note markers: a marker's number glued to
     the word before it ("Trotsky" + "1") would hide that word from the matcher."""
-    return "".join(t.astext() for t in paragraph.findall(nodes.Text) if not isinstance(t.parent, nodes.footnote_reference))
+    return "".join(
+        t.astext() for t in paragraph.findall(nodes.Text) if not isinstance(t.parent, nodes.footnote_reference)
+    )
 
 
 class AliasIndex(SphinxTransform):
@@ -395,7 +403,7 @@ class SeedTable(SphinxDirective):
     """A table of the seeds: file, title, paragraphs, SHA-256: ``{seed-table}``."""
 
     has_content = False
-    option_spec = {"class": directives.class_option}
+    option_spec: ClassVar[dict[str, Any]] = {"class": directives.class_option}
 
     def run(self) -> list[nodes.Node]:
         _users(self.env, "seeds").add(self.env.docname)
