@@ -197,3 +197,22 @@ def test_failed_build_keeps_the_last_good_book(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stdout + again.stderr
     assert (html / "index.html").is_file()
     assert sorted(p.name for p in builddir.iterdir()) == [".staging", "doctrees", "html"]
+
+
+def test_check_takes_upper_case_txt_and_notes_other_files(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "A.TXT").write_bytes(b"Upper\n\nIt counts.\n")
+    (seeds / "notes.md").write_bytes(b"# not an essay\n")
+    (seeds / ".a.txt.swp").write_bytes(b"\x00editor lock")
+    result = subprocess.run(
+        [sys.executable, "-m", "essaybook", "check", "--seeds", str(seeds), "--conf", str(ROOT / "conf")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ok: 1 essays" in result.stdout
+    assert "notes.md skipped: only .txt files in the seeds folder are essays" in result.stdout
+    assert ".swp" not in result.stdout

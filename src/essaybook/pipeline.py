@@ -40,7 +40,12 @@ def seed_files(seeds_dir: Path) -> list[Path]:
     """The seeds, in the order the book reads them: by file name."""
     if not seeds_dir.is_dir():
         return []
-    return sorted((p for p in seeds_dir.iterdir() if p.suffix == ".txt" and p.is_file()), key=lambda p: p.name)
+    # ".TXT" from another system is as much an essay as ".txt"; hidden files
+    # (an editor's backup or lock files) are not.
+    return sorted(
+        (p for p in seeds_dir.iterdir() if p.suffix.lower() == ".txt" and not p.name.startswith(".") and p.is_file()),
+        key=lambda p: p.name,
+    )
 
 
 def _label_clashes(chapters: list[Chapter], edition: Edition) -> list[Problem]:
@@ -83,6 +88,10 @@ def build_book(seeds_dir: Path, conf_dir: Path, base: Path | None = None) -> Boo
     except ProblemsError as err:
         raise ProblemsError(problems + err.problems) from None
     chapters, more, skipped = resolve(edition, essays, conf_display)
+    seeds = set(seed_files(seeds_dir))
+    for other in sorted(seeds_dir.iterdir()) if seeds_dir.is_dir() else ():
+        if other.is_file() and other not in seeds and not other.name.startswith("."):
+            skipped.append(f"{_display(other, base)} skipped: only .txt files in the seeds folder are essays")
     problems += more
     problems += _label_clashes(chapters, edition)
     if not seed_files(seeds_dir) and not problems:
