@@ -306,16 +306,6 @@ def search_weight(out: Path) -> int:
     return page_weight(out, page)["total"] + (out / "searchindex.js").stat().st_size
 
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
 def bytes_before_first_result(
     out: Path, page: str, selector: str, query: str = "difference", timeout: float = 90
 ) -> dict[str, Any]:
@@ -324,6 +314,8 @@ def bytes_before_first_result(
     import http.server
     import threading
 
+    sys.path.insert(0, str(ROOT / "tests" / "browser"))
+    from browser_helpers import CHROMIUM, CHROMIUM_ARGS
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
@@ -343,7 +335,7 @@ def bytes_before_first_result(
     thread.start()
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             try:
                 tab = browser.new_page()
                 start = time.perf_counter()

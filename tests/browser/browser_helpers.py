@@ -8,6 +8,18 @@ from urllib.parse import quote_plus
 
 from bs4 import BeautifulSoup
 
+# Debian's Chromium, as every browser test and the benchmark drive it. The
+# networking flags keep it from calling home on a machine with no network.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
 PART_WITH = {  # a word or phrase of the essay -> the essay's part page that holds it
     "goatee": "book/trotsky-and-stalin/part-2.html",
     "Luxembourg": "book/trotsky-and-stalin/part-3.html",
