@@ -35,7 +35,7 @@ from sphinx.util.texescape import escape as tex_escape
 from sphinx.writers.html5 import HTML5Translator
 
 from . import __version__
-from .edition import load_book
+from .sphinxext import book_metadata, set_default
 
 __all__ = ["EpubBuilder", "EpubTranslator", "LaTeXBuilder", "book_identifier", "setup"]
 
@@ -45,29 +45,23 @@ def book_identifier(title: str) -> str:
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "essaybook:" + title))
 
 
-def _set_default(config: Config, name: str, value: Any) -> None:
-    # conf.py and -D have the last word; book.toml only fills what they leave.
-    if name not in config._raw_config and name not in config._overrides:
-        setattr(config, name, value)
-
-
 def config_inited(app: Sphinx, config: Config) -> None:
-    """Fill each format's metadata from ``conf/book.toml`` (already checked by the converter)."""
-    book = load_book((Path(app.confdir) / config.essaybook_conf_dir).resolve(), config.essaybook_conf_dir)
+    """Fill each format's metadata from ``conf/book.toml`` (read and checked by the converter)."""
+    book = book_metadata(app)
     editor = book.editor or book.author
-    _set_default(config, "epub_description", book.description or book.subtitle or book.title)
-    _set_default(config, "epub_publisher", editor)
-    _set_default(config, "epub_contributor", editor)
-    _set_default(config, "epub_identifier", book_identifier(book.title))
+    set_default(config, "epub_description", book.description or book.subtitle or book.title)
+    set_default(config, "epub_publisher", editor)
+    set_default(config, "epub_contributor", editor)
+    set_default(config, "epub_identifier", book_identifier(book.title))
     # Never empty: without it sphinxext-opengraph quotes each page's first
     # 200 characters of seed text, cutting an escaped "&gt;" into invalid HTML.
-    _set_default(config, "essaybook_description", book.description or book.subtitle or book.title)
+    set_default(config, "essaybook_description", book.description or book.subtitle or book.title)
     engine = config.latex_engine
     authors = [tex_escape(book.author, engine)] if book.author else []
     if book.editor:
         authors.append(tex_escape(f"Edited by {book.editor}", engine))
     filename = str(config.latex_documents[0][1]) if config.latex_documents else "book.tex"
-    _set_default(
+    set_default(
         config,
         "latex_documents",
         [(config.root_doc, filename, tex_escape(book.title, engine), r" \and ".join(authors), "manual")],

@@ -40,6 +40,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import __version__, navigation, pagefind
+from .edition import Book as BookMeta
 from .edition import load_book
 from .pipeline import Book, build_book
 from .problems import ProblemsError
@@ -104,20 +105,38 @@ def _base(app: Sphinx) -> Path:
     return Path(app.confdir).resolve().parent
 
 
+# conf/book.toml's [book], read and checked once per build (at config-inited).
+_BOOKS: WeakKeyDictionary[Sphinx, BookMeta] = WeakKeyDictionary()
+
+
+def book_metadata(app: Sphinx) -> BookMeta:
+    """The book's metadata, for the other handlers that fill configuration from it."""
+    return _BOOKS[app]
+
+
+def set_default(config: Any, name: str, value: Any) -> None:
+    """Fill a configuration value from book.toml unless conf.py or ``-D`` set it."""
+    if name not in config._raw_config and name not in config._overrides:
+        setattr(config, name, value)
+
+
 def config_inited(app: Sphinx, config: Any) -> None:
     """Take the book's title, version and copyright from ``conf/book.toml``."""
     _, conf_dir, _ = _paths(app)
     try:
-        book = load_book(conf_dir, os.path.relpath(conf_dir, _base(app)))
+        book = _BOOKS[app] = load_book(conf_dir, os.path.relpath(conf_dir, _base(app)))
     except ProblemsError as err:
         raise _fail(err) from None
-    config.project = book.title
-    config.author = book.author or book.editor
-    config.copyright = book.copyright
-    config.version = config.release = book.version
-    if "language" not in getattr(config, "_overrides", {}):
-        config.language = book.language
-    config.html_title = book.title
+    for name, value in (
+        ("project", book.title),
+        ("author", book.author or book.editor),
+        ("copyright", book.copyright),
+        ("version", book.version),
+        ("release", book.version),
+        ("language", book.language),
+        ("html_title", book.title),
+    ):
+        set_default(config, name, value)
     # Only the hand-written title page enables substitutions (in its front
     # matter); generated pages, which hold seed text, never do.
     config.myst_substitutions = {
