@@ -165,6 +165,11 @@ def builder_inited(app: Sphinx) -> None:
         len(report.removed),
     )
     prefix = str(app.config.essaybook_output_dir).strip("/") + "/"
+    # What this extension keeps in the (pickled) environment: term uses per
+    # page, the pages using each directive, and the facts those directives show.
+    for name in ("essaybook_uses", "essaybook_users", "essaybook_facts"):
+        if not hasattr(app.env, name):
+            setattr(app.env, name, {})
     app.env.settings["raw_enabled"] = False
     app.env.settings["file_insertion_enabled"] = False
     _STATES[app.env] = _State(
@@ -183,9 +188,9 @@ def env_get_outdated(
     state = _state(app.env)
     state.changed = added | changed | removed
     _remove_outputs(app, {doc for doc in removed if doc.startswith(state.prefix)})
-    users: dict[str, set[str]] = getattr(env, "essaybook_users", {})
+    users: dict[str, set[str]] = env.essaybook_users
     facts = {"chapters": state.chapters, "seeds": state.seeds}
-    old = getattr(env, "essaybook_facts", {})
+    old = env.essaybook_facts
     env.essaybook_facts = facts  # type: ignore[attr-defined]
     stale = [kind for kind in facts if old.get(kind) != facts[kind]]
     return sorted({doc for kind in stale for doc in users.get(kind, ()) if doc in env.found_docs})
@@ -268,7 +273,6 @@ def doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         if ref.get("reftype") == "term" and not any(isinstance(a, nodes.container) for a in _ancestors(ref)):
             uses.append((ref["reftarget"].lower(), "", 0))
     if uses:
-        env.essaybook_uses = getattr(env, "essaybook_uses", {})  # type: ignore[attr-defined]
         env.essaybook_uses[docname] = sorted(set(uses))
 
 
@@ -312,24 +316,20 @@ def _ancestors(node: nodes.Node):
 
 
 def env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    getattr(env, "essaybook_uses", {}).pop(docname, None)
-    for users in getattr(env, "essaybook_users", {}).values():
+    env.essaybook_uses.pop(docname, None)
+    for users in env.essaybook_users.values():
         users.discard(docname)
 
 
 def env_merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    theirs = getattr(other, "essaybook_uses", {})
-    if theirs:
-        env.essaybook_uses = getattr(env, "essaybook_uses", {})  # type: ignore[attr-defined]
-        env.essaybook_uses.update({d: theirs[d] for d in docnames if d in theirs})
-    for kind, users in getattr(other, "essaybook_users", {}).items():
+    theirs = other.essaybook_uses
+    env.essaybook_uses.update({d: theirs[d] for d in docnames if d in theirs})
+    for kind, users in other.essaybook_users.items():
         mine = _users(env, kind)
         mine.update(users & docnames)
 
 
 def _users(env: BuildEnvironment, kind: str) -> set[str]:
-    if not hasattr(env, "essaybook_users"):
-        env.essaybook_users = {}  # type: ignore[attr-defined]
     return env.essaybook_users.setdefault(kind, set())
 
 
@@ -355,7 +355,7 @@ class WhereUsed(SphinxPostTransform):
             return
         order = {doc: i for i, doc in enumerate(d for c in state.chapters for d in _chapter_pages(self.env, c))}
         by_term: dict[str, dict[str, list[tuple[str, int]]]] = {}
-        for doc, uses in getattr(self.env, "essaybook_uses", {}).items():
+        for doc, uses in self.env.essaybook_uses.items():
             if doc == docname or doc not in order:
                 continue
             for key, label, number in uses:
