@@ -216,3 +216,17 @@ def test_clean_removes_only_generated_pages(tmp_path: Path) -> None:
         "mine.md",
     ]
     shutil.rmtree(out)
+
+
+@pytest.mark.parametrize("entry", ["../outside.md", "sub/../../outside.md"])
+def test_a_manifest_entry_outside_the_folder_is_never_deleted(tmp_path: Path, entry: str) -> None:
+    out = tmp_path / "book"
+    out.mkdir()
+    outside = tmp_path / "outside.md"
+    outside.write_text(page("not ours to delete"), "utf-8")  # carries the marker, yet lies outside
+    (out / MANIFEST).write_text(json.dumps([entry]), "utf-8")
+    write_pages(out, {"a.md": page("A")})
+    assert outside.is_file()
+    (out / MANIFEST).write_text(json.dumps([entry, "a.md"]), "utf-8")
+    assert main(["clean", "--out", str(out)]) == 0
+    assert outside.is_file() and not out.exists()

@@ -9,7 +9,6 @@ build never replaces the last good one; ``clean`` removes generated pages.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 
 from .pipeline import build_book
 from .problems import ProblemsError
-from .write import MANIFEST, _ours, write_pages
+from .write import remove_pages, write_pages
 
 ROOT = Path.cwd()
 
@@ -65,24 +64,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    out: Path = args.out
-    try:
-        names = json.loads((out / MANIFEST).read_text("utf-8"))
-    except (OSError, ValueError):
-        names = []
-    removed = 0
-    for name in names:
-        page = out / name
-        if page.is_file() and _ours(page):
-            page.unlink()
-            removed += 1
-    (out / MANIFEST).unlink(missing_ok=True)
-    for folder in sorted((p for p in out.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
-        if not any(folder.iterdir()):
-            folder.rmdir()
-    if out.is_dir() and not any(out.iterdir()):
-        out.rmdir()
-    print(f"{removed} generated pages removed")
+    removed = remove_pages(args.out)
+    print(f"{len(removed)} generated pages removed")
     return 0
 
 

@@ -45,7 +45,7 @@ from .edition import load_book
 from .pipeline import Book, build_book
 from .problems import ProblemsError
 from .render import GLOSSARY, chapter_docs
-from .write import write_pages
+from .write import prune_empty_parents, write_pages
 
 logger = logging.getLogger(__name__)
 
@@ -211,10 +211,7 @@ def _remove_outputs(app: Sphinx, docnames: set[str]) -> None:
         if outdir not in page.parents or not page.is_file():
             continue
         page.unlink()
-        parent = page.parent
-        while parent != outdir and not any(parent.iterdir()):
-            parent.rmdir()
-            parent = parent.parent
+        prune_empty_parents(page, outdir)
 
 
 def env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:

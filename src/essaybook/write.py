@@ -20,7 +20,7 @@ from pathlib import Path
 from .problems import Problem, ProblemsError
 from .render import MARKER
 
-__all__ = ["MANIFEST", "WriteReport", "write_pages"]
+__all__ = ["MANIFEST", "WriteReport", "prune_empty_parents", "remove_pages", "write_pages"]
 
 MANIFEST = ".essaybook-manifest.json"
 
@@ -57,13 +57,49 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def _listed(outdir: Path) -> set[str]:
+    """The pages the last run wrote, as its manifest lists them."""
+    try:
+        return set(json.loads((outdir / MANIFEST).read_text("utf-8")))
+    except (OSError, ValueError):
+        return set()
+
+
+def prune_empty_parents(path: Path, stop: Path) -> None:
+    """Remove the folders a deleted file leaves empty, up to (not including) ``stop``."""
+    parent = path.parent
+    while parent != stop and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
+
+
+def _remove(outdir: Path, names: set[str]) -> list[str]:
+    """Delete listed pages that still carry the marker; never a path outside ``outdir``."""
+    root = outdir.resolve()
+    removed = []
+    for name in sorted(names):
+        target = outdir / name
+        if root not in target.resolve().parents or not target.is_file() or not _ours(target):
+            continue
+        target.unlink()
+        removed.append(name)
+        prune_empty_parents(target, outdir)
+    return removed
+
+
+def remove_pages(outdir: Path) -> list[str]:
+    """Remove every generated page, the manifest, and the folder if nothing else is left in it."""
+    removed = _remove(outdir, _listed(outdir))
+    (outdir / MANIFEST).unlink(missing_ok=True)
+    if outdir.is_dir() and not any(outdir.iterdir()):
+        outdir.rmdir()
+    return removed
+
+
 def write_pages(outdir: Path, pages: dict[str, str], display: str | None = None) -> WriteReport:
     display = display or str(outdir)
     manifest_path = outdir / MANIFEST
-    try:
-        previous = set(json.loads(manifest_path.read_text("utf-8")))
-    except (OSError, ValueError):
-        previous = set()
+    previous = _listed(outdir)
 
     problems = []
     for name in sorted(pages):
@@ -97,16 +133,7 @@ def write_pages(outdir: Path, pages: dict[str, str], display: str | None = None)
         _atomic_write(target, data)
         report.written.append(name)
 
-    for name in sorted(previous - pages.keys()):
-        target = outdir / name
-        if target.is_file() and _ours(target):
-            target.unlink()
-            report.removed.append(name)
-            # Leave no empty folders behind a removed chapter.
-            parent = target.parent
-            while parent != outdir and parent.is_dir() and not any(parent.iterdir()):
-                parent.rmdir()
-                parent = parent.parent
+    report.removed = _remove(outdir, previous - pages.keys())
 
     listing = json.dumps(sorted(pages), indent=0).encode() + b"\n"
     try:
