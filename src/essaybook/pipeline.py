@@ -77,7 +77,8 @@ def build_book(seeds_dir: Path, conf_dir: Path, base: Path | None = None) -> Boo
     base = base or Path.cwd()
     problems: list[Problem] = []
     essays: list[Essay] = []
-    for file in seed_files(seeds_dir):
+    files = seed_files(seeds_dir)
+    for file in files:
         try:
             essays.append(read_seed(file, _display(file, base)))
         except ProblemsError as err:
@@ -88,13 +89,12 @@ def build_book(seeds_dir: Path, conf_dir: Path, base: Path | None = None) -> Boo
     except ProblemsError as err:
         raise ProblemsError(problems + err.problems) from None
     chapters, more, skipped = resolve(edition, essays, conf_display)
-    seeds = set(seed_files(seeds_dir))
     for other in sorted(seeds_dir.iterdir()) if seeds_dir.is_dir() else ():
-        if other.is_file() and other not in seeds and not other.name.startswith("."):
+        if other.is_file() and other not in files and not other.name.startswith("."):
             skipped.append(f"{_display(other, base)} skipped: only .txt files in the seeds folder are essays")
     problems += more
     problems += _label_clashes(chapters, edition)
-    if not seed_files(seeds_dir) and not problems:
+    if not files and not problems:
         problems.append(
             Problem(
                 _display(seeds_dir, base),
