@@ -234,28 +234,27 @@ def watched(browser: object, hostile: HostileBook) -> Iterator[object]:
     context.close()
 
 
+def _scripts_of(context: object, page: str, expected: str) -> list[str]:
+    """The scripts a page of the book loads with no seed text in play."""
+    watch = _watch(context)
+    watch.page.goto(page, wait_until="load")
+    assert watch.problems() == []
+    scripts = watch.page.evaluate(READ_PAGE)["scripts"]
+    assert any(s.endswith(expected) for s in scripts), scripts
+    watch.page.close()
+    return scripts
+
+
 @pytest.fixture(scope="module")
 def reference_scripts(watched: object) -> list[str]:
     """The scripts of the book's index page, which holds no seed text."""
-    watch = _watch(watched)
-    watch.page.goto("index.html", wait_until="load")
-    assert watch.problems() == []
-    scripts = watch.page.evaluate(READ_PAGE)["scripts"]
-    assert any(s.endswith("essaybook-previews.js") for s in scripts), scripts
-    watch.page.close()
-    return scripts
+    return _scripts_of(watched, "index.html", "essaybook-previews.js")
 
 
 @pytest.fixture(scope="module")
 def search_scripts(watched: object) -> list[str]:
     """The scripts of the search page before any query (its results are added as elements, never as scripts)."""
-    watch = _watch(watched)
-    watch.page.goto("search.html", wait_until="load")
-    assert watch.problems() == []
-    scripts = watch.page.evaluate(READ_PAGE)["scripts"]
-    assert any(s.endswith("searchtools.js") for s in scripts), scripts
-    watch.page.close()
-    return scripts
+    return _scripts_of(watched, "search.html", "searchtools.js")
 
 
 def _report(failures: list[str], what: str) -> str:
