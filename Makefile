@@ -13,7 +13,7 @@ STAMP      := $(VENV)/.installed
 VNU_JAR    := tests/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 
 .DEFAULT_GOAL := help
-.PHONY: venv help html epub pdf linkcheck singlehtml serve livehtml test fuzz screenshots vnu check convert lint clean
+.PHONY: venv system-packages help html epub pdf linkcheck singlehtml serve livehtml test fuzz screenshots vnu check convert lint clean
 
 help: ## Show this list of targets
 	@echo "Usage: make <target>"
@@ -75,7 +75,13 @@ check: $(STAMP) ## Check seeds/ and conf/ and print every problem, without build
 convert: $(STAMP) ## Write the generated MyST pages into docs/book without building
 	$(BIN)/python -m essaybook convert
 
-test: $(STAMP) $(VNU_JAR) ## Run every test (unit, fixtures, Sphinx projects, builds, browser)
+# Chromium, epubcheck, TeX and fonts, poppler, Java and npm: listed once, in
+# .ci/system-packages, which installs what is missing (Debian, Ubuntu) or stops
+# before any test, naming what to install.
+system-packages: ## Install the system packages the tests need (Debian/Ubuntu; lists them elsewhere)
+	.ci/system-packages
+
+test: system-packages $(STAMP) $(VNU_JAR) ## Run every test (unit, fixtures, Sphinx projects, builds, browser)
 	$(BIN)/python -m pytest
 
 fuzz: $(STAMP) ## Run the escaping property tests with 10,000 examples each (minutes)
@@ -98,7 +104,7 @@ screenshots: $(STAMP) ## Screenshots of each kind of page (light, dark, desktop,
 # The W3C Nu HTML Checker the site tests run, pinned in tests/vnu/package-lock.json.
 # --ignore-scripts: its install script may fetch a Java runtime from the network; the system Java is used.
 vnu: $(VNU_JAR) ## Install the HTML checker the site tests use (needs npm and Java 11+)
-$(VNU_JAR): tests/vnu/package.json tests/vnu/package-lock.json
+$(VNU_JAR): tests/vnu/package.json tests/vnu/package-lock.json | system-packages
 	@if command -v npm >/dev/null; then \
 		npm ci --prefix tests/vnu --ignore-scripts --no-audit --no-fund && touch $@; \
 	else echo "npm is missing: the HTML checker cannot be installed and its test will fail (Debian: apt-get install npm)"; fi
