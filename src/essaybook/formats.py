@@ -35,7 +35,9 @@ from sphinx.util.texescape import escape as tex_escape
 from sphinx.writers.html5 import HTML5Translator
 
 from . import __version__
-from .sphinxext import book_metadata, set_default
+from .margins import MarginsMixin
+from .render import names
+from .sphinxext import book_authors, book_metadata, set_default
 
 __all__ = ["EpubBuilder", "EpubTranslator", "LaTeXBuilder", "book_identifier", "setup"]
 
@@ -48,16 +50,16 @@ def book_identifier(title: str) -> str:
 def config_inited(app: Sphinx, config: Config) -> None:
     """Fill each format's metadata from ``conf/book.toml`` (read and checked by the converter)."""
     book = book_metadata(app)
-    editor = book.editor or book.author
     set_default(config, "epub_description", book.description or book.subtitle or book.title)
-    set_default(config, "epub_publisher", editor)
-    set_default(config, "epub_contributor", editor)
+    set_default(config, "epub_publisher", book.editor)
+    set_default(config, "epub_contributor", book.editor)
     set_default(config, "epub_identifier", book_identifier(book.title))
     # Never empty: without it sphinxext-opengraph quotes each page's first
     # 200 characters of seed text, cutting an escaped "&gt;" into invalid HTML.
     set_default(config, "essaybook_description", book.description or book.subtitle or book.title)
     engine = config.latex_engine
-    authors = [tex_escape(book.author, engine)] if book.author else []
+    written_by = names(book_authors(app))
+    authors = [tex_escape(written_by, engine)] if written_by else []
     if book.editor:
         authors.append(tex_escape(f"Edited by {book.editor}", engine))
     filename = str(config.latex_documents[0][1]) if config.latex_documents else "book.tex"
@@ -75,8 +77,8 @@ def config_inited(app: Sphinx, config: Config) -> None:
 _EPUB_TYPES = {"doc-noteref": "noteref", "doc-footnote": "footnote"}
 
 
-class EpubTranslator(HTML5Translator):
-    """Sphinx's HTML5 translator, adding ``epub:type`` next to the footnote roles."""
+class EpubTranslator(MarginsMixin, HTML5Translator):
+    """Sphinx's HTML5 translator with the book's paragraph numbers, adding ``epub:type`` next to the footnote roles."""
 
     def starttag(
         self, node: nodes.Node, tagname: str, suffix: str = "\n", empty: bool = False, **attributes: Any

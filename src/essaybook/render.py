@@ -6,22 +6,35 @@ agree. Seed text only ever reaches a page through :func:`escape.escape_text`;
 the only MyST added around it is ours (targets, term roles, note markers).
 The editors' text (part titles, definitions, notes) is trusted MyST and is
 placed as written, always inside markup that marks it as editorial.
+
+An essay shorter than the book's ``one_page_words`` reads on one page, its
+parts as headed sections; a longer one has a contents page and a page per
+part. Either way its paragraphs are numbered through the whole essay and
+every anchor (paragraphs, parts, notes) is the same.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .edition import Chapter, Edition, NoteAt, PartPlan, Source, citation
+from .cite import Bibliography
+from .edition import Chapter, Edition, NoteAt, PartPlan
 from .escape import escape_text
+from .reading import human_date, reading_minutes
 from .terms import Match, TermMatcher
 
 __all__ = [
+    "APPARATUS",
     "GLOSSARY",
     "MARKER",
     "SOURCES",
+    "TIMELINE",
+    "author_line",
+    "names",
+    "bibliography",
     "chapter_docs",
     "chapter_labels",
+    "note_label",
     "paragraph_label",
     "render_book",
     "render_paragraph",
@@ -30,10 +43,30 @@ __all__ = [
 MARKER = "% essaybook: generated page"
 GLOSSARY = "glossary"
 SOURCES = "sources"
+TIMELINE = "timeline"
+UNKNOWN_AUTHOR = "Author unknown"
+# The generated pages of the editors' apparatus, in the order the contents list them.
+APPARATUS = (GLOSSARY, TIMELINE, SOURCES)
 
 
 def paragraph_label(slug: str, number: int) -> str:
     return f"{slug}-p{number}"
+
+
+def note_label(slug: str, note_id: str) -> str:
+    return f"{slug}-note-{note_id}"
+
+
+def names(people: list[str]) -> str:
+    """Names as a sentence gives them: "A", "A and B", "A, B and C"."""
+    if len(people) <= 2:
+        return " and ".join(people)
+    return ", ".join(people[:-1]) + " and " + people[-1]
+
+
+def author_line(author: str) -> str:
+    """How the book names an essay's author, in words a reader understands when it is not known."""
+    return f"by {author}" if author else UNKNOWN_AUTHOR
 
 
 def _marker(origin: str) -> str:
@@ -90,19 +123,31 @@ def _indent(text: str, prefix: str) -> str:
     return "\n".join(prefix + line if line.strip() else "" for line in text.strip().split("\n"))
 
 
-def _cite(ids: Iterable[str], sources: dict[str, Source]) -> str:
-    return "; ".join(f"{{ref}}`{citation(sources[i])} <source-{i}>`" for i in ids if i in sources)
+def bibliography(edition: Edition) -> Bibliography:
+    """The edition's sources formatted in its citation style."""
+    return Bibliography([s.csl for s in edition.sources], edition.book.citation_style, edition.book.language)
 
 
-def _notes_block(notes: list[NoteAt], sources: dict[str, Source]) -> str:
+def _cite(ids: Iterable[str], bib: Bibliography) -> str:
+    return "; ".join(f"{{ref}}`{bib.by_id[i].label} <source-{i}>`" for i in ids if i in bib.by_id)
+
+
+def _sources_line(ids: tuple[str, ...], bib: Bibliography) -> str:
+    cited = _cite(ids, bib)
+    if not cited:
+        return ""
+    return f"*{'Sources' if len(ids) > 1 else 'Source'}:* {cited}."
+
+
+def _notes_block(notes: list[NoteAt], bib: Bibliography) -> str:
     if not notes:
         return ""
     out = [":::{rubric} Editors’ notes\n:class: editorial-notes-heading\n:::\n"]
     for n in notes:
         body = n.note.text.strip()
-        cited = _cite(n.note.sources, sources)
-        if cited:
-            body += f"\n*Source:* {cited}."
+        line = _sources_line(n.note.sources, bib)
+        if line:
+            body += "\n\n" + line
         lines = body.split("\n")
         out.append(
             f"[^{n.note.id}]: "
@@ -113,58 +158,91 @@ def _notes_block(notes: list[NoteAt], sources: dict[str, Source]) -> str:
     return "\n".join(out)
 
 
-def _essay_block(chapter: Chapter, part: PartPlan, matcher: TermMatcher) -> tuple[str, list[NoteAt]]:
+def _essay_block(chapter: Chapter, part: PartPlan, matcher: TermMatcher) -> str:
     paragraphs = chapter.essay.paragraphs[part.first : part.last]
     links = _first_uses(matcher, [p.text for p in paragraphs])
-    notes = [n for n in chapter.notes if part.first <= n.paragraph < part.last]
     body = ["::::{container} essay-text\n"]
     for offset, (p, chosen) in enumerate(zip(paragraphs, links, strict=True)):
         index = part.first + offset
-        here = [(n.end, n.note.id) for n in notes if n.paragraph == index]
+        here = [(n.end, n.note.id) for n in chapter.notes if n.paragraph == index]
         body.append(f"({paragraph_label(chapter.slug, index + 1)})=\n{render_paragraph(p.text, chosen, here)}\n")
     body.append("::::\n")
-    return "\n".join(body), notes
+    return "\n".join(body)
 
 
-def _chapter_pages(chapter: Chapter, edition: Edition, matcher: TermMatcher) -> dict[str, str]:
-    sources = edition.sources_by_id
-    marker = _marker(f"seeds/{chapter.essay.name}")
+def _part_notes(chapter: Chapter, part: PartPlan) -> list[NoteAt]:
+    return [n for n in chapter.notes if part.first <= n.paragraph < part.last]
+
+
+def _first_published(chapter: Chapter, language: str) -> str:
+    """One editorial line under the byline: where and when the essay first appeared."""
+    pub = chapter.conf.first_published if chapter.conf else None
+    if pub is None or not (pub.container or pub.date or pub.url):
+        return ""
+    words = "First published"
+    if pub.container:
+        where = f"*{escape_text(pub.container)}*"
+        words += f" in [{where}]({pub.url})" if pub.url else f" in {where}"
+    elif pub.url:
+        words += f" [online]({pub.url})"
+    if pub.date:
+        words += f", {human_date(pub.date, language)}"
+    return words + "."
+
+
+def _head(chapter: Chapter, label: str, language: str) -> str:
+    """The top of an essay's first page: its title, its author, where it first appeared."""
     title = escape_text(chapter.essay.title)
     author = chapter.conf.author if chapter.conf else ""
-    byline = f":::{{container}} essay-byline\n{escape_text(author)}\n:::\n" if author else ""
-    pages: dict[str, str] = {}
-    if not chapter.has_parts:
-        block, notes = _essay_block(chapter, chapter.parts[0], matcher)
-        pages["index.md"] = (
-            f"{marker}\n({chapter.slug})=\n# {title}\n\n{byline}\n{block}\n{_notes_block(notes, sources)}"
-        )
-        return pages
+    lines = [f"({label})=\n# {title}\n", f":::{{container}} essay-byline\n{escape_text(author_line(author))}\n:::\n"]
+    published = _first_published(chapter, language)
+    minutes = reading_minutes(chapter.words)
+    facts = [published] if published else []
+    facts.append(f"{chapter.words:,} words, about {minutes} minute{'s' if minutes != 1 else ''} to read.")
+    lines.append(":::{container} editorial essay-facts\n" + " ".join(facts) + "\n:::\n")
+    return "\n".join(lines)
+
+
+def _chapter_pages(chapter: Chapter, edition: Edition, matcher: TermMatcher, bib: Bibliography) -> dict[str, str]:
+    marker = _marker(f"seeds/{chapter.essay.name}")
+    head = _head(chapter, chapter.slug, edition.book.language)
+    if not chapter.paged:
+        sections = []
+        for part in chapter.parts:
+            if chapter.has_parts:
+                sections.append(
+                    f"({chapter.slug}-part-{part.number})=\n{{.editorial-title}}\n## {part.title.strip()}\n"
+                )
+            sections.append(_essay_block(chapter, part, matcher))
+        notes = _notes_block(list(chapter.notes), bib)
+        return {"index.md": f"{marker}\n{head}\n" + "\n".join(sections) + f"\n{notes}"}
     count = len(chapter.parts)
     toc = "\n".join(f"part-{p.number}" for p in chapter.parts)
-    pages["index.md"] = (
-        f"{marker}\n({chapter.slug})=\n# {title}\n\n{byline}\n"
-        f":::{{container}} editorial essay-contents\n"
-        f"In {count} parts. The part titles are the editors’, not the author’s.\n:::\n\n"
-        f"```{{toctree}}\n:maxdepth: 1\n\n{toc}\n```\n"
-    )
+    title = escape_text(chapter.essay.title)
+    pages = {
+        "index.md": (
+            f"{marker}\n{head}\n"
+            f":::{{container}} editorial essay-contents\n"
+            f"In {count} parts. The part titles are the editors’, not the author’s.\n:::\n\n"
+            f"```{{toctree}}\n:maxdepth: 1\n\n{toc}\n```\n"
+        )
+    }
     for part in chapter.parts:
-        block, notes = _essay_block(chapter, part, matcher)
         pages[f"part-{part.number}.md"] = (
             f"{marker}\n({chapter.slug}-part-{part.number})=\n{{.editorial-title}}\n# {part.title.strip()}\n\n"
             f":::{{container}} editorial essay-context\n"
             f"Part {part.number} of {count} of [{title}](index.md). Part title by the editors.\n:::\n\n"
-            f"{block}\n{_notes_block(notes, sources)}"
+            f"{_essay_block(chapter, part, matcher)}\n{_notes_block(_part_notes(chapter, part), bib)}"
         )
     return pages
 
 
-def _glossary_page(edition: Edition) -> str:
-    sources = edition.sources_by_id
+def _glossary_page(edition: Edition, bib: Bibliography) -> str:
     out = [
         _marker("conf/glossary.toml"),
         f"({GLOSSARY})=\n# Glossary\n",
         ":::{container} editorial\nThe editors’ definitions of the terms the essays use. "
-        "Under each entry, *Used in* links to every paragraph that uses the term.\n:::\n",
+        "Under each entry, *Used in* links to every paragraph (¶) and note that uses the term.\n:::\n",
     ]
     if not edition.terms:
         out.append("The glossary is empty: add entries to `conf/glossary.toml`.\n")
@@ -174,48 +252,88 @@ def _glossary_page(edition: Edition) -> str:
         body = t.definition.strip()
         if t.aliases:
             body += "\n\n*Also:* " + ", ".join(escape_text(a) for a in t.aliases) + "."
-        cited = _cite(t.sources, sources)
-        if cited:
-            body += f"\n\n*Source:* {cited}."
+        line = _sources_line(t.sources, bib)
+        if line:
+            body += "\n\n" + line
         entries.append(f"{t.term}\n{_indent(body, '   ')}\n")
     entries.append(":::::\n")
     out.append("\n".join(entries))
     return "\n".join(out)
 
 
-def _source_entry(s: Source) -> str:
-    parts = []
-    if s.author:
-        parts.append(escape_text(s.author) + ".")
-    # A title that ends in its own punctuation ("Where Is It Going?") takes no full stop.
-    stop = "" if s.title.rstrip()[-1:] in "?!." else "."
-    parts.append(f"*{escape_text(s.title)}*{stop}")
-    where = ", ".join(x for x in (escape_text(s.publisher), str(s.year) if s.year else "") if x)
-    if where:
-        parts.append(where + ".")
-    if s.isbn:
-        parts.append(f"ISBN {escape_text(s.isbn)}.")
-    if s.note:
-        parts.append(s.note.strip())
-    if s.url:
-        parts.append(f"<{s.url}>")
-    return f"(source-{s.id})=\n" + " ".join(parts) + "\n"
+def _citers(edition: Edition, chapters: list[Chapter]) -> dict[str, list[str]]:
+    """For each source, links to what cites it: notes (by essay and number) and glossary entries."""
+    out: dict[str, list[str]] = {}
+    for chapter in chapters:
+        # Notes are numbered on each page, as the reader sees them.
+        pages = [_part_notes(chapter, p) for p in chapter.parts] if chapter.paged else [list(chapter.notes)]
+        for n, number in ((n, i) for page in pages for i, n in enumerate(page, 1)):
+            for sid in n.note.sources:
+                link = f"{{ref}}`note {number} <{note_label(chapter.slug, n.note.id)}>`"
+                if len(chapters) > 1:
+                    link += f" in {{ref}}`{chapter.slug}`"
+                out.setdefault(sid, []).append(link)
+    for t in edition.terms:
+        for sid in t.sources:
+            out.setdefault(sid, []).append(f"{{term}}`{t.term}`")
+    return out
 
 
-def _sources_page(edition: Edition) -> str:
+def _sources_page(edition: Edition, chapters: list[Chapter], bib: Bibliography) -> str:
     out = [
-        _marker("conf/sources.toml"),
+        _marker("conf/sources.json"),
         f"({SOURCES})=\n# Sources\n",
-        ":::{container} editorial\nThe works the editors’ notes and glossary cite.\n:::\n",
+        ":::{container} editorial\nThe works the editors’ notes and glossary cite, "
+        f"in the {escape_text(edition.book.citation_style)} style. "
+        "Under each, *Cited in* links to the notes and glossary entries that cite it.\n:::\n",
     ]
-    for s in sorted(
-        edition.sources,
-        key=lambda s: (s.author.split()[-1].casefold() if s.author else s.title.casefold(), s.year or 0, s.id),
-    ):
-        out.append(_source_entry(s))
+    citers = _citers(edition, chapters)
+    for f in bib.formatted:
+        cited = citers.get(f.id)
+        where = "; ".join(cited) if cited else "no note or glossary entry of this edition"
+        out.append(
+            f"(source-{f.id})=\n:::{{container}} source-entry\n{f.entry}\n\n"
+            f"{{.where-used}}\n*Cited in:* {where}.\n:::\n"
+        )
     if not edition.sources:
-        out.append("No sources are listed yet: add them to `conf/sources.toml`.\n")
+        out.append("No sources are listed yet: add them to `conf/sources.json`.\n")
     return "\n".join(out)
+
+
+def event_target(event, edition: Edition, chapters: list[Chapter]) -> tuple[str, str]:
+    """Where an event of the timeline links: ("ref", a note's label) or ("term", a glossary term)."""
+    if event.term:
+        term = next((t.term for t in edition.terms if t.key == event.term.lower()), event.term)
+        return "term", term
+    for chapter in chapters:
+        if any(n.note.id == event.note for n in chapter.notes):
+            return "ref", note_label(chapter.slug, event.note)
+    return "", ""
+
+
+def _timeline_page(edition: Edition, chapters: list[Chapter]) -> str:
+    language = edition.book.language
+    rows = []
+    for event in sorted(edition.events, key=lambda e: (e.date, e.label)):
+        kind, target = event_target(event, edition, chapters)
+        if kind == "ref":
+            told = f"{{ref}}`{target}`"
+        elif kind == "term":
+            told = f"{{term}}`{target}`"
+        else:
+            told = "a note not in this edition"
+        rows.append(f"* - {human_date(event.date, language)}\n  - {escape_text(event.label)}\n  - {told}\n")
+    return "\n".join(
+        [
+            _marker("conf/timeline.toml"),
+            f"({TIMELINE})=\n# Timeline\n",
+            ":::{container} editorial\nThe events the editors’ notes and glossary tell of, placed at their dates. "
+            "Each links to the note or entry that tells of it; the table below the figure lists the same events.\n:::\n",
+            "```{timeline}\n```\n",
+            ":::{list-table} The events of the timeline, by date\n:header-rows: 1\n:class: timeline-table\n\n"
+            "* - Date\n  - Event\n  - Told in\n" + "".join(rows) + ":::\n",
+        ]
+    )
 
 
 def chapter_labels(chapter: Chapter) -> list[str]:
@@ -224,24 +342,33 @@ def chapter_labels(chapter: Chapter) -> list[str]:
     if chapter.has_parts:
         labels += [f"{chapter.slug}-part-{p.number}" for p in chapter.parts]
     labels += [paragraph_label(chapter.slug, n) for n in range(1, len(chapter.essay.paragraphs) + 1)]
+    labels += [note_label(chapter.slug, n.note.id) for n in chapter.notes]
     return labels
 
 
 def chapter_docs(chapter: Chapter) -> list[str]:
     """Page names (relative, without suffix) of a chapter, in reading order."""
     names = [f"{chapter.slug}/index"]
-    if chapter.has_parts:
+    if chapter.paged:
         names += [f"{chapter.slug}/part-{p.number}" for p in chapter.parts]
     return names
 
 
-def render_book(chapters: list[Chapter], edition: Edition, matcher: TermMatcher | None = None) -> dict[str, str]:
+def render_book(
+    chapters: list[Chapter],
+    edition: Edition,
+    matcher: TermMatcher | None = None,
+    bib: Bibliography | None = None,
+) -> dict[str, str]:
     """Every generated page, keyed by its path relative to the output folder."""
     matcher = matcher if matcher is not None else TermMatcher(edition.terms)
+    bib = bib if bib is not None else bibliography(edition)
     pages: dict[str, str] = {}
     for chapter in chapters:
-        for name, text in _chapter_pages(chapter, edition, matcher).items():
+        for name, text in _chapter_pages(chapter, edition, matcher, bib).items():
             pages[f"{chapter.slug}/{name}"] = text
-    pages[f"{GLOSSARY}.md"] = _glossary_page(edition)
-    pages[f"{SOURCES}.md"] = _sources_page(edition)
+    pages[f"{GLOSSARY}.md"] = _glossary_page(edition, bib)
+    if edition.events:
+        pages[f"{TIMELINE}.md"] = _timeline_page(edition, chapters)
+    pages[f"{SOURCES}.md"] = _sources_page(edition, chapters, bib)
     return pages

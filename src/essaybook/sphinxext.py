@@ -40,11 +40,13 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import __version__, navigation, pagefind
+from .margins import BookHTMLTranslator, SideNotes
 from .edition import Book as BookMeta
 from .edition import load_book
-from .pipeline import Book, build_book
+from .pipeline import Book, build_book, seed_files
 from .problems import ProblemsError
-from .render import GLOSSARY, chapter_docs
+from .reading import human_date, reading_minutes
+from .render import APPARATUS, GLOSSARY, UNKNOWN_AUTHOR, author_line, chapter_docs, names, note_label
 from .write import prune_empty_parents, write_pages
 
 logger = logging.getLogger(__name__)
@@ -62,6 +64,10 @@ class _State:
     prefix: str  # docname prefix of generated pages, e.g. "book/"
     chapters: list[str]  # chapter docnames in reading order
     seeds: list[tuple[str, str, str, int]]  # (file name, title, sha256, paragraphs)
+    contents: list[tuple[str, str, int]]  # per chapter: (docname, author line, words)
+    provenance: list[tuple[str, str, str, tuple[str, ...]]]  # per chapter: (docname, author, date, (where, url, relation))
+    slugs: dict[str, str]  # chapter page docname -> the essay's slug
+    apparatus: list[str]  # the generated pages of the apparatus, e.g. ["glossary", "timeline", "sources"]
     changed: set[str]
 
 
@@ -105,13 +111,24 @@ def _base(app: Sphinx) -> Path:
     return Path(app.confdir).resolve().parent
 
 
-# conf/book.toml's [book], read and checked once per build (at config-inited).
-_BOOKS: WeakKeyDictionary[Sphinx, BookMeta] = WeakKeyDictionary()
+@dataclass(frozen=True)
+class _Front:
+    book: BookMeta
+    authors: list[str]  # the essays' authors, each once, in reading order
+
+
+# conf/book.toml, read and checked once per build (at config-inited).
+_BOOKS: WeakKeyDictionary[Sphinx, _Front] = WeakKeyDictionary()
 
 
 def book_metadata(app: Sphinx) -> BookMeta:
     """The book's metadata, for the other handlers that fill configuration from it."""
-    return _BOOKS[app]
+    return _BOOKS[app].book
+
+
+def book_authors(app: Sphinx) -> list[str]:
+    """The authors of the book's essays (the editors are not among them), in reading order."""
+    return _BOOKS[app].authors
 
 
 def set_default(config: Any, name: str, value: Any) -> None:
@@ -121,15 +138,18 @@ def set_default(config: Any, name: str, value: Any) -> None:
 
 
 def config_inited(app: Sphinx, config: Any) -> None:
-    """Take the book's title, version and copyright from ``conf/book.toml``."""
-    _, conf_dir, _ = _paths(app)
+    """Take the book's title, authors, version and copyright from ``conf/book.toml``."""
+    seeds_dir, conf_dir, _ = _paths(app)
     try:
-        book = _BOOKS[app] = load_book(conf_dir, os.path.relpath(conf_dir, _base(app)))
+        front = load_book(conf_dir, os.path.relpath(conf_dir, _base(app)))
     except ProblemsError as err:
         raise _fail(err) from None
+    book = front.book
+    authors = front.authors(p.name for p in seed_files(seeds_dir))
+    _BOOKS[app] = _Front(book, authors)
     for name, value in (
         ("project", book.title),
-        ("author", book.author or book.editor),
+        ("author", names(authors) or UNKNOWN_AUTHOR),
         ("copyright", book.copyright),
         ("version", book.version),
         ("release", book.version),
@@ -143,8 +163,12 @@ def config_inited(app: Sphinx, config: Any) -> None:
         **getattr(config, "myst_substitutions", {}),
         "book_title": book.title,
         "book_subtitle": book.subtitle,
-        "book_author": book.author,
+        "book_byline": author_line(names(authors)),
         "book_editor": book.editor,
+        "book_edition": " · ".join(
+            x for x in (f"Edition {book.version}", human_date(book.date, book.language) if book.date else "") if x
+        ),
+        "book_introduction": book.introduction.strip(),
     }
 
 
@@ -172,13 +196,30 @@ def builder_inited(app: Sphinx) -> None:
             setattr(app.env, name, {})
     app.env.settings["raw_enabled"] = False
     app.env.settings["file_insertion_enabled"] = False
+    chapters = [prefix + chapter_docs(c)[0] for c in book.chapters]
     _STATES[app.env] = _State(
         book=book,
         prefix=prefix,
-        chapters=[prefix + chapter_docs(c)[0] for c in book.chapters],
+        chapters=chapters,
         seeds=[(c.essay.name, c.essay.title, c.essay.sha256, len(c.essay.paragraphs)) for c in book.chapters],
+        contents=[
+            (doc, author_line(c.conf.author if c.conf else ""), c.words)
+            for doc, c in zip(chapters, book.chapters, strict=True)
+        ],
+        provenance=[(doc, *_provenance(c)) for doc, c in zip(chapters, book.chapters, strict=True)],
+        slugs={prefix + doc: c.slug for c in book.chapters for doc in chapter_docs(c)},
+        apparatus=[name for name in APPARATUS if f"{name}.md" in book.pages],
         changed=set(),
     )
+
+
+def _provenance(chapter) -> tuple[str, str, tuple[str, ...]]:
+    conf = chapter.conf
+    pub = conf.first_published if conf else None
+    author = conf.author if conf else ""
+    if pub is None:
+        return author, "", ()
+    return author, pub.date, (pub.title, pub.container, pub.url, pub.relation)
 
 
 def env_get_outdated(
@@ -189,7 +230,13 @@ def env_get_outdated(
     state.changed = added | changed | removed
     _remove_outputs(app, {doc for doc in removed if doc.startswith(state.prefix)})
     users: dict[str, set[str]] = env.essaybook_users
-    facts = {"chapters": state.chapters, "seeds": state.seeds}
+    facts = {
+        "chapters": state.chapters,
+        "seeds": state.seeds,
+        "contents": state.contents,
+        "provenance": state.provenance,
+        "apparatus": state.apparatus,
+    }
     old = env.essaybook_facts
     env.essaybook_facts = facts  # type: ignore[attr-defined]
     stale = [kind for kind in facts if old.get(kind) != facts[kind]]
@@ -263,12 +310,23 @@ def doctree_read(app: Sphinx, doctree: nodes.document) -> None:
                 continue
             for key in sorted(matcher.terms_in(_words(para))):
                 uses.append((key, match.group(0), int(match["n"])))
-    for note in doctree.findall(nodes.footnote):
+    slug = state.slugs.get(docname)
+    labels = env.domains.standard_domain.labels
+    anonlabels = env.domains.standard_domain.anonlabels
+    for number, note in enumerate(doctree.findall(nodes.footnote), 1):
+        if slug is None or not note["ids"] or not note["names"]:
+            continue
+        # Each note is a cross-reference target, "<slug>-note-<id>", like the
+        # paragraphs: the glossary and the sources page link to it.
+        label = note_label(slug, note["names"][0])
+        labels[label] = (docname, note["ids"][0], f"note {number}")
+        anonlabels[label] = (docname, note["ids"][0])
         for key in sorted(matcher.terms_in(note.astext())):
-            uses.append((key, "", 0))
+            uses.append((key, label, -number))
     for ref in doctree.findall(addnodes.pending_xref):
-        if ref.get("reftype") == "term" and not any(isinstance(a, nodes.container) for a in _ancestors(ref)):
-            uses.append((ref["reftarget"].lower(), "", 0))
+        if ref.get("reftype") != "term" or any(isinstance(a, (nodes.container, nodes.footnote)) for a in _ancestors(ref)):
+            continue
+        uses.append((ref["reftarget"].lower(), "", 0))
     if uses:
         env.essaybook_uses[docname] = sorted(set(uses))
 
@@ -377,12 +435,14 @@ class WhereUsed(SphinxPostTransform):
                 para += nodes.Text("; ")
             title = self.env.titles[doc].astext() if doc in self.env.titles else doc
             para += _xref(fromdoc, "doc", "/" + doc, title)
-            refs = sorted(n for n in pages[doc] if n[0])
-            for j, (label, number) in enumerate(refs):
+            # Paragraphs by their number (¶ 4), then notes (note 2), as the page shows them.
+            paragraphs = sorted({(n, label) for label, n in pages[doc] if label and n > 0})
+            notes = sorted({(-n, label) for label, n in pages[doc] if label and n < 0})
+            places = [(label, f"¶\u00a0{n}") for n, label in paragraphs]
+            places += [(label, f"note\u00a0{n}") for n, label in notes]
+            for j, (label, text) in enumerate(places):
                 para += nodes.Text(", " if j else " ")
-                para += _xref(fromdoc, "ref", label, f"¶{number}")
-            if any(not label for label, _ in pages[doc]):
-                para += nodes.Text(" (notes)" if not refs else ", notes")
+                para += _xref(fromdoc, "ref", label, text)
         para += nodes.Text(".")
         return para
 
@@ -405,14 +465,91 @@ def _xref(fromdoc: str, reftype: str, target: str, text: str) -> addnodes.pendin
 
 
 class BookChapters(TocTree):
-    """A toctree of the book's chapters, in seed order: ``{book-chapters}``."""
+    """The book's contents: each essay with its author and reading time, in seed order: ``{book-chapters}``.
+
+    The chapters are also a (hidden) toctree, which gives the book its order,
+    its sidebar and its previous and next links.
+    """
 
     has_content = False
 
     def run(self) -> list[nodes.Node]:
         _users(self.env, "chapters").add(self.env.docname)
-        self.content = StringList(["/" + doc for doc in _state(self.env).chapters], source="book-chapters")
+        _users(self.env, "contents").add(self.env.docname)
+        state = _state(self.env)
+        self.content = StringList(["/" + doc for doc in state.chapters], source="book-chapters")
+        self.options["hidden"] = True
+        toc = super().run()
+        listing = nodes.bullet_list(classes=["book-contents"])
+        for doc, author, words in state.contents:
+            item = nodes.list_item()
+            line = nodes.paragraph()
+            line += _doc_ref(self.env.docname, doc)
+            line += nodes.inline(text=f" {author} · {reading_minutes(words)} min read", classes=["book-contents-meta"])
+            item += line
+            listing += item
+        return [*toc, listing]
+
+
+def _doc_ref(fromdoc: str, doc: str) -> addnodes.pending_xref:
+    """A link to a page whose title is not known yet (its first build): Sphinx fills the title in."""
+    ref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget="/" + doc, refexplicit=False, refdoc=fromdoc)
+    ref += nodes.inline(text=doc)
+    return ref
+
+
+class Apparatus(TocTree):
+    """A toctree of the editors' apparatus: the generated pages the book has, then those listed: ``{apparatus}``.
+
+    The glossary and sources are always there; the timeline only when the
+    editors dated some events, so a hand-written page never links a page
+    the book does not have.
+    """
+
+    def run(self) -> list[nodes.Node]:
+        _users(self.env, "apparatus").add(self.env.docname)
+        state = _state(self.env)
+        generated = ["/" + state.prefix + name for name in state.apparatus]
+        self.content = StringList([*generated, *self.content], source="apparatus")
         return super().run()
+
+
+class Provenance(SphinxDirective):
+    """Where each essay comes from: its author, its first publication, the editors' copy: ``{provenance}``."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        _users(self.env, "provenance").add(self.env.docname)
+        language = self.config.language or "en"
+        out: list[nodes.Node] = []
+        for doc, author, date, (title, container, url, relation) in (
+            (d, a, dt, pub or ("", "", "", "")) for d, a, dt, pub in _state(self.env).provenance
+        ):
+            para = nodes.paragraph(classes=["provenance"])
+            para += _doc_ref(self.env.docname, doc)
+            para += nodes.Text(f", {author_line(author)}," if author else ", author unknown,")
+            if container or url or date:
+                para += nodes.Text(" was first published")
+                if title:
+                    para += nodes.Text(" as “")
+                    para += nodes.Text(title)
+                    para += nodes.Text("”")
+                if container:
+                    para += nodes.Text(" in ")
+                    para += nodes.emphasis(text=container)
+                if date:
+                    para += nodes.Text(f", {human_date(date, language)}")
+                if url:
+                    para += nodes.Text(", at ")
+                    para += nodes.reference(url, url, refuri=url)
+                para += nodes.Text(".")
+            else:
+                para += nodes.Text(" was received by the editors with no record of an earlier publication.")
+            if relation:
+                para += nodes.Text(" " + relation.strip())
+            out.append(para)
+        return out
 
 
 class SeedTable(SphinxDirective):
@@ -467,9 +604,16 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("essaybook_nav_neighbours", 5, "html", types=frozenset({int}))
     app.add_config_value("essaybook_pagefind", False, "", types=frozenset({bool}))
     app.add_directive("book-chapters", BookChapters)
+    app.add_directive("provenance", Provenance)
+    app.add_directive("apparatus", Apparatus)
     app.add_directive("seed-table", SeedTable)
     app.add_transform(AliasIndex)
     app.add_post_transform(WhereUsed)
+    app.add_post_transform(SideNotes)
+    for builder in ("html", "dirhtml", "singlehtml"):
+        app.set_translator(builder, BookHTMLTranslator)
+    # The converter places {timeline} on the timeline page: its directive comes with it.
+    app.setup_extension("essaybook.figures")
     app.connect("config-inited", config_inited)
     app.connect("builder-inited", builder_inited)
     app.connect("builder-inited", index_glossary_terms)
