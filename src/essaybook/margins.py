@@ -1,0 +1,116 @@
+"""The web edition's margins: numbered paragraphs, and the editors' notes beside the text.
+
+Both are markup written here and layout done by CSS (``essaybook.css``); no
+script moves anything.
+
+* Each paragraph of an essay gets a link to itself, ``¶ 4``, as the first
+  thing in its ``<p>``. The link holds no text: CSS draws the number from a
+  ``data-n`` attribute, so it sits in the margin, outside the essay's words,
+  and selecting or copying the text never copies it; its accessible name
+  says "Paragraph 4". It is added when the page is written, so the doctree,
+  the search index and the other formats hold only the author's words.
+* On web pages (not the EPUB, whose readers show notes as pop-ups, nor the
+  PDF, which prints them as footnotes) each note is moved from the foot of
+  the page to just after the paragraph that holds its marker. That is where
+  a narrow screen shows it, and where a screen reader meets it, once, after
+  its marker. On a wide screen CSS lifts it into the margin beside the line
+  of its marker with CSS anchor positioning: the marker is an anchor, and
+  each note's top is the lower of its marker's line and the bottom of the
+  note before it, so notes never overlap and never cover the text. Browsers
+  without anchor positioning keep the narrow layout.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.writers.html5 import HTML5Translator
+
+__all__ = ["BookHTMLTranslator", "MarginsMixin", "SideNotes", "paragraph_number"]
+
+_PARA = re.compile(r"[a-z][a-z0-9-]*-p(?P<n>[0-9]+)")
+NOTES_HEADING = "editorial-notes-heading"  # the class render.py gives the notes' heading
+
+
+def paragraph_number(paragraph: nodes.Element) -> int | None:
+    """An essay paragraph's number (its anchor is ``<slug>-p<n>``), or None for any other paragraph."""
+    parent = paragraph.parent
+    if not isinstance(parent, nodes.container) or "essay-text" not in parent["classes"]:
+        return None
+    for ident in paragraph["ids"]:
+        if m := _PARA.fullmatch(ident):
+            return int(m["n"])
+    return None
+
+
+class SideNotes(SphinxPostTransform):
+    """Move each note to just after the paragraph that holds its marker, and chain them as anchors."""
+
+    builders = ("html", "dirhtml", "singlehtml")
+    # After references are resolved and the single page's ids made unique
+    # (formats.OnePage, 900): only positions change.
+    default_priority = 950
+
+    def run(self, **kwargs: Any) -> None:
+        footnotes = {i: f for f in self.document.findall(nodes.footnote) for i in f["ids"]}
+        moved = 0
+        for box in list(self.document.findall(nodes.container)):
+            if "essay-text" not in box["classes"]:
+                continue
+            for paragraph in list(box.children):
+                if not isinstance(paragraph, nodes.paragraph):
+                    continue
+                notes = []
+                for ref in paragraph.findall(nodes.footnote_reference):
+                    note = footnotes.get(ref.get("refid", ""))
+                    if note is None or note.parent is None or note in notes:
+                        continue
+                    moved += 1
+                    ref["essaybook_style"] = f"anchor-name: --essaybook-m{moved}"
+                    top = f"anchor(--essaybook-m{moved} top)"
+                    if moved > 1:
+                        top = f"max({top}, calc(anchor(--essaybook-n{moved - 1} bottom) + 0.9rem))"
+                    note["essaybook_style"] = f"anchor-name: --essaybook-n{moved}; top: {top}"
+                    note["classes"].append("sidenote")
+                    note.parent.remove(note)
+                    notes.append(note)
+                if notes:
+                    holder = nodes.container(classes=["sidenotes"])
+                    holder.extend(notes)
+                    box.insert(box.index(paragraph) + 1, holder)
+        if not moved:
+            return
+        # The heading over the notes at the page's foot has nothing under it any more.
+        for rubric in list(self.document.findall(nodes.rubric)):
+            if NOTES_HEADING in rubric["classes"]:
+                rubric.parent.remove(rubric)
+        for transition in list(self.document.findall(nodes.transition)):
+            if "footnotes" in transition["classes"]:
+                transition.parent.remove(transition)
+
+
+class MarginsMixin:
+    """What the web and EPUB translators add: paragraph numbers, and the notes' anchor styles."""
+
+    def visit_paragraph(self, node: nodes.paragraph) -> None:
+        super().visit_paragraph(node)  # type: ignore[misc]
+        n = paragraph_number(node)
+        if n is not None:
+            self.body.append(  # type: ignore[attr-defined]
+                f'<a class="para-num" href="#{node["ids"][0]}" aria-label="Paragraph {n}" data-n="{n}"></a>'
+            )
+
+    def starttag(
+        self, node: nodes.Node, tagname: str, suffix: str = "\n", empty: bool = False, **attributes: Any
+    ) -> str:
+        style = node.get("essaybook_style") if isinstance(node, nodes.Element) else None
+        if style and tagname in ("a", "aside"):
+            attributes["style"] = style
+        return super().starttag(node, tagname, suffix, empty, **attributes)  # type: ignore[misc]
+
+
+class BookHTMLTranslator(MarginsMixin, HTML5Translator):
+    """Sphinx's HTML5 translator with the book's margins."""
