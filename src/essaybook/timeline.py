@@ -1,0 +1,182 @@
+"""Lay out the book's dated events on a time axis, and draw them as SVG or TikZ.
+
+Pure functions, no drawing library: the figure is a vertical line for time
+(earliest at the top), a dot for each event at its date, and the event's
+label to the right. Labels never overlap: each is pushed below the one
+before when dates lie close together, and the whole column is pulled back
+up if it would run past the end of the axis; a thin leader joins a label to
+its dot. Label widths are never measured: a label is wrapped at a fixed
+number of characters, so the figure's width is known however it is drawn.
+
+The same layout is drawn as inline SVG for the web (links to each event's
+note, colours from the page so the light and dark themes both read, a title
+and a description for assistive technology) and as TikZ for the PDF.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass
+from html import escape
+
+__all__ = ["Layout", "Placed", "layout", "svg", "tikz"]
+
+WRAP = 34  # characters a label line holds
+LINE = 17.0  # label line height, px
+FONT = 13.0  # label font size, px
+GAP = 6.0  # space between two labels, px
+AXIS_X = 64.0  # where the axis runs
+LABEL_X = 96.0  # where labels start
+WIDTH = LABEL_X + WRAP * FONT * 0.56 + 8  # 0.56 em: a generous average advance for a sans-serif
+TOP = 24.0  # room above the first year
+
+
+@dataclass(frozen=True)
+class Placed:
+    index: int  # the event's position in the input
+    when: float  # the date as a fractional year
+    date: str  # the date as written, e.g. "1917-11-07"
+    shown_date: str  # the date as a reader says it
+    lines: tuple[str, ...]  # the label, wrapped
+    y: float  # the dot
+    label_y: float  # the top of the label
+
+
+@dataclass(frozen=True)
+class Layout:
+    placed: tuple[Placed, ...]
+    ticks: tuple[tuple[float, int], ...]  # (y, year) for each labelled year on the axis
+    height: float
+    width: float = WIDTH
+    start: int = 0
+    end: int = 0
+
+
+def fractional_year(iso: str) -> float:
+    """A date as a fraction of years: the middle of the month or year when the day or month is not given."""
+    parts = [int(p) for p in iso.split("-")]
+    year = parts[0]
+    if len(parts) == 1:
+        return year + 0.5
+    month = parts[1]
+    day = parts[2] if len(parts) > 2 else 15
+    return year + (month - 1) / 12 + (day - 1) / 365
+
+
+def _step(span: int) -> int:
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        if span / step <= 12:
+            return step
+    return 10 ** len(str(span))
+
+
+def layout(events: list[tuple[str, str, str]]) -> Layout:
+    """Place ``(iso date, label, date as shown)`` events: dots on the axis, labels clear of each other."""
+    if not events:
+        return Layout((), (), 0.0)
+    order = sorted(range(len(events)), key=lambda i: (fractional_year(events[i][0]), i))
+    whens = [fractional_year(events[i][0]) for i in order]
+    wrapped = [tuple(textwrap.wrap(events[i][1], WRAP)) or ("",) for i in order]
+    heights = [len(lines) * LINE for lines in wrapped]
+    step = _step(max(1, math.ceil(whens[-1]) - math.floor(whens[0])))
+    start = math.floor(whens[0] / step) * step
+    end = math.ceil(whens[-1] / step) * step
+    if end == start:
+        end = start + step
+    # Tall enough that, evenly spread, the labels would need no pushing.
+    axis = max(320.0, 1.4 * sum(h + GAP for h in heights))
+
+    def y_of(when: float) -> float:
+        return TOP + (when - start) / (end - start) * axis
+
+    dots = [y_of(w) for w in whens]
+    tops = []
+    for dot, h in zip(dots, heights, strict=True):
+        top = dot - LINE * 0.7  # the first line's middle at the dot
+        if tops:
+            top = max(top, tops[-1][0] + tops[-1][1] + GAP)
+        tops.append((top, h))
+    bottom = TOP + axis + LINE
+    # Pull the column back up from the end if it ran past the axis.
+    limit = bottom
+    for k in range(len(tops) - 1, -1, -1):
+        top, h = tops[k]
+        if top + h > limit:
+            tops[k] = (limit - h, h)
+        limit = tops[k][0] - GAP
+    placed = tuple(
+        Placed(i, w, events[i][0], events[i][2], lines, dot, top)
+        for i, w, lines, dot, (top, _) in zip(order, whens, wrapped, dots, tops, strict=True)
+    )
+    ticks = tuple((y_of(year), year) for year in range(start, end + 1, step))
+    height = max(bottom, max(t + h for t, h in tops)) + TOP
+    return Layout(placed, ticks, height, WIDTH, start, end)
+
+
+def svg(plan: Layout, title: str, description: str, hrefs: dict[int, str], ident: str = "timeline") -> str:
+    """The layout as an inline SVG document fragment; ``hrefs`` maps an event's index to its link."""
+    w, h = plan.width, plan.height
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {w:.0f} {h:.0f}" '
+        f'width="{w:.0f}" height="{h:.0f}" aria-labelledby="{ident}-title {ident}-desc" '
+        f'font-size="{FONT:.0f}">',
+        f'<title id="{ident}-title">{escape(title)}</title>',
+        f'<desc id="{ident}-desc">{escape(description)}</desc>',
+        f'<line class="timeline-axis" x1="{AXIS_X}" y1="{TOP:.1f}" x2="{AXIS_X}" '
+        f'y2="{h - TOP:.1f}" stroke="currentColor" stroke-width="1.5"/>',
+    ]
+    for y, year in plan.ticks:
+        out.append(
+            f'<line class="timeline-tick" x1="{AXIS_X - 6}" y1="{y:.1f}" x2="{AXIS_X}" y2="{y:.1f}" '
+            f'stroke="currentColor"/><text class="timeline-year" x="{AXIS_X - 10}" y="{y + 4:.1f}" '
+            f'text-anchor="end" fill="currentColor">{year}</text>'
+        )
+    for p in plan.placed:
+        first = p.label_y + LINE * 0.7
+        out.append(
+            f'<path class="timeline-leader" d="M{AXIS_X} {p.y:.1f} L{LABEL_X - 8} {first - 4:.1f}" '
+            f'fill="none" stroke="currentColor" stroke-opacity="0.45"/>'
+            f'<circle class="timeline-dot" cx="{AXIS_X}" cy="{p.y:.1f}" r="4" fill="currentColor"/>'
+        )
+        text = [f'<text class="timeline-label" x="{LABEL_X}" y="{first:.1f}" fill="currentColor">']
+        for k, line in enumerate(p.lines):
+            dy = "" if k == 0 else f' x="{LABEL_X}" dy="{LINE:.0f}"'
+            text.append(f"<tspan{dy}>{escape(line)}</tspan>")
+        text.append(f"<title>{escape(p.shown_date)}: {escape(' '.join(p.lines))}</title></text>")
+        label = "".join(text)
+        href = hrefs.get(p.index)
+        out.append(f'<a href="{escape(href, quote=True)}">{label}</a>' if href else label)
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _tex(text: str) -> str:
+    from sphinx.util.texescape import escape as tex_escape
+
+    return tex_escape(text, "lualatex")
+
+
+def tikz(plan: Layout, hrefs: dict[int, str] | None = None) -> str:
+    """The layout as a TikZ picture, 1 px = 0.6 pt, each label a link to ``hrefs`` (LaTeX labels) if given."""
+    scale = 0.6
+    out = [
+        r"\begin{center}\begin{tikzpicture}[x=0.6pt,y=-0.6pt,font=\footnotesize]",
+        rf"\draw[line width=0.8pt] ({AXIS_X},{TOP:.1f}) -- ({AXIS_X},{plan.height - TOP:.1f});",
+    ]
+    for y, year in plan.ticks:
+        out.append(rf"\draw ({AXIS_X - 6},{y:.1f}) -- ({AXIS_X},{y:.1f}) node[left=2pt] {{{year}}};")
+    for p in plan.placed:
+        first = p.label_y + LINE * 0.7
+        text = r"\\ ".join(_tex(line) for line in p.lines)
+        target = (hrefs or {}).get(p.index)
+        if target:
+            text = rf"\hyperref[{target}]{{{text}}}"
+        out.append(
+            rf"\draw[gray] ({AXIS_X},{p.y:.1f}) -- ({LABEL_X - 8},{first - 4:.1f});"
+            rf"\fill ({AXIS_X},{p.y:.1f}) circle (2.4pt);"
+            rf"\node[anchor=north west,align=left,inner sep=0pt,text width={(WIDTH - LABEL_X) * scale:.0f}pt] "
+            rf"at ({LABEL_X},{p.label_y:.1f}) {{{text}}};"
+        )
+    out.append(r"\end{tikzpicture}\end{center}")
+    return "\n".join(out)
