@@ -51,6 +51,8 @@ class Layout:
     width: float = WIDTH
     start: int = 0
     end: int = 0
+    breaks: tuple[float, ...] = ()  # where a long empty stretch of the axis is cut short
+    axis_end: float = 0.0
 
 
 def fractional_year(iso: str) -> float:
@@ -64,11 +66,58 @@ def fractional_year(iso: str) -> float:
     return year + (month - 1) / 12 + (day - 1) / 365
 
 
-def _step(span: int) -> int:
+def _step(years_for_40px: float) -> int:
     for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
-        if span / step <= 12:
+        if step >= years_for_40px:
             return step
-    return 10 ** len(str(span))
+    return 1000
+
+
+@dataclass(frozen=True)
+class _Scale:
+    """Years to pixels: linear, but for long stretches without events, which are cut short."""
+
+    pieces: tuple[tuple[float, float, float, float, bool], ...]  # (from year, to year, from y, to y, cut)
+    rate: float  # pixels per year where nothing is cut
+
+    def y(self, when: float) -> float:
+        for a, b, ya, yb, _ in self.pieces:
+            if when <= b:
+                return ya + (when - a) / (b - a) * (yb - ya) if b > a else ya
+        return self.pieces[-1][3]
+
+    def uncut(self, year: float) -> bool:
+        return any(a <= year <= b and not cut for a, b, _, _, cut in self.pieces)
+
+    @property
+    def breaks(self) -> tuple[float, ...]:
+        return tuple((ya + yb) / 2 for _, _, ya, yb, cut in self.pieces if cut)
+
+
+CUT = 48.0  # how long a cut stretch is drawn, px
+
+
+MAX_RATE = 60.0  # pixels per year at most: a burst of events on one day is left to the pushing
+
+
+def _scale(whens: list[float], heights: list[float]) -> _Scale:
+    """Pixels per year enough for the densest run of events to sit beside their dates; long gaps cut."""
+    rate = 4.0
+    for i in range(len(whens)):
+        room = 0.0
+        for j in range(i, len(whens)):
+            room += heights[j] + GAP
+            rate = max(rate, min(MAX_RATE, room / (whens[j] - whens[i] + 0.5)))
+    start, end = math.floor(whens[0]), math.ceil(whens[-1])
+    points = [float(start), *whens, float(max(end, start + 1))]
+    pieces = []
+    y = TOP
+    for a, b in zip(points, points[1:], strict=False):
+        length = (b - a) * rate
+        cut = length > 5 * CUT  # a stretch this long and empty says nothing: it is drawn short, and marked
+        pieces.append((a, b, y, y + (CUT if cut else length), cut))
+        y = pieces[-1][3]
+    return _Scale(tuple(pieces), rate)
 
 
 def layout(events: list[tuple[str, str, str]]) -> Layout:
@@ -79,27 +128,17 @@ def layout(events: list[tuple[str, str, str]]) -> Layout:
     whens = [fractional_year(events[i][0]) for i in order]
     wrapped = [tuple(textwrap.wrap(events[i][1], WRAP)) or ("",) for i in order]
     heights = [len(lines) * LINE for lines in wrapped]
-    step = _step(max(1, math.ceil(whens[-1]) - math.floor(whens[0])))
-    start = math.floor(whens[0] / step) * step
-    end = math.ceil(whens[-1] / step) * step
-    if end == start:
-        end = start + step
-    # Tall enough that, evenly spread, the labels would need no pushing.
-    axis = max(320.0, 1.4 * sum(h + GAP for h in heights))
-
-    def y_of(when: float) -> float:
-        return TOP + (when - start) / (end - start) * axis
-
-    dots = [y_of(w) for w in whens]
-    tops = []
+    scale = _scale(whens, heights)
+    dots = [scale.y(w) for w in whens]
+    tops: list[tuple[float, float]] = []
     for dot, h in zip(dots, heights, strict=True):
         top = dot - LINE * 0.7  # the first line's middle at the dot
         if tops:
             top = max(top, tops[-1][0] + tops[-1][1] + GAP)
         tops.append((top, h))
-    bottom = TOP + axis + LINE
+    axis_end = scale.pieces[-1][3]
     # Pull the column back up from the end if it ran past the axis.
-    limit = bottom
+    limit = axis_end + LINE
     for k in range(len(tops) - 1, -1, -1):
         top, h = tops[k]
         if top + h > limit:
@@ -109,9 +148,22 @@ def layout(events: list[tuple[str, str, str]]) -> Layout:
         Placed(i, w, events[i][0], events[i][2], lines, dot, top)
         for i, w, lines, dot, (top, _) in zip(order, whens, wrapped, dots, tops, strict=True)
     )
-    ticks = tuple((y_of(year), year) for year in range(start, end + 1, step))
-    height = max(bottom, max(t + h for t, h in tops)) + TOP
-    return Layout(placed, ticks, height, WIDTH, start, end)
+    step = _step(40 / scale.rate)
+    first, last = math.floor(whens[0]), math.ceil(whens[-1])
+    years = range(math.ceil(first / step) * step, last + 1, step)
+    ticks = tuple((scale.y(year), year) for year in years if scale.uncut(year))
+    height = max(axis_end, max(t + h for t, h in tops)) + TOP
+    return Layout(placed, ticks, height, WIDTH, first, last, scale.breaks, axis_end)
+
+
+def _axis(plan: Layout) -> list[tuple[float, float]]:
+    """The axis as segments, interrupted where a stretch is cut."""
+    segments, y = [], TOP
+    for cut in plan.breaks:
+        segments.append((y, cut - 4))
+        y = cut + 4
+    segments.append((y, plan.axis_end))
+    return segments
 
 
 def svg(plan: Layout, title: str, description: str, hrefs: dict[int, str], ident: str = "timeline") -> str:
@@ -123,9 +175,18 @@ def svg(plan: Layout, title: str, description: str, hrefs: dict[int, str], ident
         f'font-size="{FONT:.0f}">',
         f'<title id="{ident}-title">{escape(title)}</title>',
         f'<desc id="{ident}-desc">{escape(description)}</desc>',
-        f'<line class="timeline-axis" x1="{AXIS_X}" y1="{TOP:.1f}" x2="{AXIS_X}" '
-        f'y2="{h - TOP:.1f}" stroke="currentColor" stroke-width="1.5"/>',
     ]
+    for y0, y1 in _axis(plan):
+        out.append(
+            f'<line class="timeline-axis" x1="{AXIS_X}" y1="{y0:.1f}" x2="{AXIS_X}" y2="{y1:.1f}" '
+            'stroke="currentColor" stroke-width="1.5"/>'
+        )
+    for y in plan.breaks:
+        for dy in (-4, 4):
+            out.append(
+                f'<line class="timeline-break" x1="{AXIS_X - 7}" y1="{y + dy + 3:.1f}" x2="{AXIS_X + 7}" '
+                f'y2="{y + dy - 3:.1f}" stroke="currentColor" stroke-width="1.5"/>'
+            )
     for y, year in plan.ticks:
         out.append(
             f'<line class="timeline-tick" x1="{AXIS_X - 6}" y1="{y:.1f}" x2="{AXIS_X}" y2="{y:.1f}" '
@@ -162,8 +223,12 @@ def tikz(plan: Layout, hrefs: dict[int, str] | None = None) -> str:
     scale = 0.6
     out = [
         r"\begin{center}\begin{tikzpicture}[x=0.6pt,y=-0.6pt,font=\footnotesize]",
-        rf"\draw[line width=0.8pt] ({AXIS_X},{TOP:.1f}) -- ({AXIS_X},{plan.height - TOP:.1f});",
     ]
+    for y0, y1 in _axis(plan):
+        out.append(rf"\draw[line width=0.8pt] ({AXIS_X},{y0:.1f}) -- ({AXIS_X},{y1:.1f});")
+    for y in plan.breaks:
+        for dy in (-4, 4):
+            out.append(rf"\draw[line width=0.8pt] ({AXIS_X - 7},{y + dy + 3:.1f}) -- ({AXIS_X + 7},{y + dy - 3:.1f});")
     for y, year in plan.ticks:
         out.append(rf"\draw ({AXIS_X - 6},{y:.1f}) -- ({AXIS_X},{y:.1f}) node[left=2pt] {{{year}}};")
     for p in plan.placed:
