@@ -44,7 +44,6 @@ html_css_files = ["essaybook.css"]
 html_js_files = [
     ("essaybook-previews.js", {"defer": "defer"}),
     ("essaybook-search.js", {"defer": "defer"}),
-    ("essaybook-a11y.js", {"defer": "defer"}),
 ]
 html_favicon = "_static/essaybook-favicon.svg"
 

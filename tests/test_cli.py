@@ -96,7 +96,7 @@ def test_seed_and_conf_problems_reported_together(tmp_path: Path) -> None:
     result = run_check(tmp_path)
     assert result.returncode == 1
     assert [x.split(": error: ")[0] for x in result.stderr.splitlines()[:-1]] == [
-        "conf/glossary.toml:1",
+        "conf/glossary.toml:1:1",
         "seeds/a.txt:1:1",
         "seeds/b.txt:1",
     ]

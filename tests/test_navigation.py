@@ -26,9 +26,17 @@ FURO_CALL = {"collapse": False, "titles_only": True, "maxdepth": -1, "includehid
 
 
 def _project(dest: Path, tiny_before: int = 0, tiny_after: int = 0) -> Path:
-    """A copy of the book with the real essay and, around it, tiny one-paragraph essays."""
+    """A copy of the book with the real essay, a page per part, and around it tiny one-paragraph essays.
+
+    The real essay reads on one page in the book; here it is given a page per
+    part, the deepest navigation the book can have.
+    """
     shutil.copytree(ROOT / "docs", dest / "docs", ignore=lambda d, names: {"book", "_build"} & set(names))
     shutil.copytree(ROOT / "conf", dest / "conf")
+    book = dest / "conf" / "book.toml"
+    slug = 'slug = "trotsky-and-stalin"\n'
+    assert slug in book.read_text("utf-8")
+    book.write_text(book.read_text("utf-8").replace(slug, slug + 'layout = "pages"\n'), "utf-8")
     seeds = dest / "seeds"
     seeds.mkdir()
     shutil.copyfile(ROOT / "seeds" / SEED, seeds / SEED)
@@ -137,8 +145,8 @@ def test_long_book_sidebar_shows_the_current_chapter_and_its_neighbours(long_boo
     page = long_book / "book" / "trotsky-and-stalin" / "part-2.html"
     tree = _sidebar(page)
     chapters = tree.select("li.toctree-l1")
-    # 11 chapters around the current one, two links to the full contents, 4 apparatus pages.
-    assert len(chapters) == 11 + 2 + 4
+    # 11 chapters around the current one, two links to the full contents, 5 apparatus pages.
+    assert len(chapters) == 11 + 2 + 5
     titles = [li.find("a").get_text() for li in chapters]
     assert titles[0] == "… 25 earlier (full contents)"
     assert titles[1] == "Tiny essay 000_25"
@@ -185,8 +193,8 @@ def test_every_sidebar_of_the_long_book_is_small_and_resolves(long_book: Path) -
     assert len(pages) > 61
     for page in pages:
         tree = _sidebar(page)
-        # 11 chapters, 2 links to the full contents, 3 parts of the real essay, 4 apparatus pages.
-        assert len(tree.find_all("li")) <= 11 + 2 + 3 + 4, f"{page}: sidebar has too many entries"
+        # 11 chapters, 2 links to the full contents, 3 parts of the real essay, 5 apparatus pages.
+        assert len(tree.find_all("li")) <= 11 + 2 + 3 + 5, f"{page}: sidebar has too many entries"
         _assert_links_resolve(page, tree)
 
 

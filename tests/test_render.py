@@ -259,17 +259,76 @@ def test_small_book_structure() -> None:
     assert "{term}`Trotsky <Leon Trotsky>`" in plain and "toctree" not in plain
 
 
+def test_short_essay_with_parts_reads_on_one_page() -> None:
+    """Under the book's word threshold an essay is one page: its parts are headed sections, marked as the editors'."""
+    pages = build_book(BOOK / "seeds", BOOK / "conf", BOOK).pages
+    page = pages["one-page/index.md"]
+    assert not any(name.startswith("one-page/part-") for name in pages)
+    assert re.findall(r"\((one-page-part-\d)\)=\n\{\.editorial-title\}\n## ", page) == ["one-page-part-1", "one-page-part-2"]
+    assert "toctree" not in page and "essay-context" not in page
+    # Paragraphs are numbered through the essay, and notes are numbered through the page.
+    assert re.findall(r"\((one-page-p\d+)\)=", page) == [f"one-page-p{n}" for n in (1, 2, 3, 4)]
+    assert page.index("[^one-met]:") < page.index("[^one-said]:")
+    assert "by A\\. N\\. Other" in page
+    assert "First published in [*A Weblog*](https://example.org/2014/03/essay), March 2014." in page
+
+
+def test_long_essay_or_a_chosen_layout_gets_a_page_per_part() -> None:
+    pages = build_book(BOOK / "seeds", BOOK / "conf", BOOK).pages
+    assert {"small/index.md", "small/part-1.md", "small/part-2.md"} <= pages.keys()  # layout = "pages"
+
+
 @pytest.mark.parametrize(
-    ("title", "expected"),
+    ("words", "layout", "paged"),
     [
-        ("The Prophet Unarmed", "*The Prophet Unarmed*."),
-        ("What Is to Be Done?", "*What Is to Be Done\\?*"),
-        ("Unite!", "*Unite\\!*"),
+        pytest.param(39, "auto", False, id="short-auto"),
+        pytest.param(40, "auto", True, id="threshold-auto"),
+        pytest.param(10_000, "one-page", False, id="long-forced-one-page"),
+        pytest.param(10, "pages", True, id="short-forced-pages"),
     ],
 )
-def test_source_titles_take_a_full_stop_only_without_their_own(title: str, expected: str) -> None:
-    from essaybook.edition import Source
-    from essaybook.render import _source_entry
+def test_layout_rule(tmp_path: Path, words: int, layout: str, paged: bool) -> None:
+    seeds, conf = tmp_path / "seeds", tmp_path / "conf"
+    seeds.mkdir()
+    conf.mkdir()
+    body = " ".join(["word"] * (words - 2))
+    (seeds / "a.txt").write_text(f"Title\n\nOne two.\n\n{body}\n", "utf-8")
+    (conf / "book.toml").write_text(
+        '[book]\ntitle = "T"\ncopyright = "c"\nversion = "1"\none_page_words = 40\n'
+        f'[essays."a.txt"]\nlayout = "{layout}"\n'
+        '[[essays."a.txt".parts]]\ntitle = "P1"\n[[essays."a.txt".parts]]\ntitle = "P2"\nstarts = "word"\n',
+        "utf-8",
+    )
+    book = build_book(seeds, conf, tmp_path)
+    assert book.chapters[0].words == words
+    assert ("a/part-1.md" in book.pages) is paged
 
-    entry = _source_entry(Source(id="x", title=title, author="A. Author", year=1900))
-    assert f"A\\. Author. {expected} 1900." in entry
+
+def test_timeline_page_lists_the_events_by_date_with_links() -> None:
+    pages = build_book(BOOK / "seeds", BOOK / "conf", BOOK).pages
+    page = pages["timeline.md"]
+    assert "```{timeline}" in page
+    rows = re.findall(r"^\* - (.+)\n  - (.+)\n  - (.+)$", page, re.MULTILINE)
+    assert rows[0] == ("Date", "Event", "Told in")
+    assert rows[1:] == [
+        ("1907", "They meet in Vienna", "{ref}`part 1, note 1 <small-note-met>` in {ref}`small`"),
+        ("December 1924", "A doctrine", "{term}`socialism in one country`"),
+    ]
+
+
+def test_a_book_without_dated_events_has_no_timeline(tmp_path: Path) -> None:
+    seeds, conf = tmp_path / "seeds", tmp_path / "conf"
+    seeds.mkdir()
+    conf.mkdir()
+    (seeds / "a.txt").write_text("Title\n\nText.\n", "utf-8")
+    (conf / "book.toml").write_text('[book]\ntitle = "T"\ncopyright = "c"\nversion = "1"\n', "utf-8")
+    assert "timeline.md" not in build_book(seeds, conf, tmp_path).pages
+
+
+def test_sources_page_formats_each_source_in_the_style_and_lists_what_cites_it() -> None:
+    page = build_book(BOOK / "seeds", BOOK / "conf", BOOK).pages["sources.md"]
+    assert "Chicago Manual of Style" in page
+    entries = re.findall(r"\((source-[a-z-]+)\)=\n:::\{container\} source-entry\n(.+)\n\n\{\.where-used\}\n(.+)\n", page)
+    assert [e[0] for e in entries] == ["source-carr", "source-service"]  # the style's order: by author
+    assert entries[1][1] == "Service\\, Robert\\. 2009\\. *Trotsky\\: A Biography*\\. Macmillan\\."
+    assert "{term}`Leon Trotsky`" in entries[1][2] and "<small-note-met>" in entries[1][2]

@@ -108,6 +108,13 @@ def _style_file(name: str) -> str | None:
         return None
 
 
+def _style_title(path: str) -> str:
+    """The style's own name, from its ``<info><title>``: "Chicago Manual of Style 18th edition (author-date)"."""
+    head = Path(path).read_text("utf-8")[:4000]
+    m = re.search(r"<info>.*?<title>([^<]+)</title>", head, re.DOTALL)
+    return m[1].strip() if m else ""
+
+
 def style_exists(name: str) -> bool:
     return _style_file(name) is not None
 
@@ -156,6 +163,7 @@ class Bibliography:
         if path is None:
             raise ValueError(f"no CSL style named {style!r}")
         self.locale = locale_for(language)
+        self.style_title = _style_title(path) or style
         text = (_locales_dir() / f"locales-{self.locale}.xml").read_text("utf-8")
         self._in_quote = 'punctuation-in-quote="true"' in text
         items = [copy.deepcopy(dict(item)) for item in items]
@@ -218,7 +226,11 @@ class Bibliography:
             escaped = escape_text(url, lead=False, trail=False)
             out = out.replace(escaped, f"<{url}>", 1)
         return (
-            out.replace(_ITALIC[0], "*").replace(_ITALIC[1], "*").replace(_BOLD[0], "**").replace(_BOLD[1], "**").strip()
+            out.replace(_ITALIC[0], "*")
+            .replace(_ITALIC[1], "*")
+            .replace(_BOLD[0], "**")
+            .replace(_BOLD[1], "**")
+            .strip()
         )
 
 

@@ -2,21 +2,20 @@
 
 ``check`` validates every seed and the editorial layer and prints every
 problem (exit 1 if any); ``convert`` writes the pages as the Sphinx build
-would; ``publish`` moves a finished build into place in one step, so a failed
-build never replaces the last good one; ``clean`` removes generated pages.
+would; ``publish`` brings a finished build into place, only after the build
+succeeded (so a failed build never touches the last good one) and touching
+only the files that changed; ``clean`` removes generated pages.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
 from pathlib import Path
 
 from .pipeline import build_book
 from .problems import ProblemsError
-from .write import remove_pages, write_pages
+from .write import remove_pages, sync_tree, write_pages
 
 ROOT = Path.cwd()
 
@@ -45,21 +44,16 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    """Copy a finished build beside the destination, then swap it in with renames."""
+    """Bring the destination in line with a finished build, touching only the files that changed."""
     src, dest = args.src, args.dest
     # A missing folder is reported like an empty one, not as a traceback.
     if not src.is_dir() or not any(src.iterdir()):
         print(f"error: {src} holds no build", file=sys.stderr)
         return 1
-    fresh = dest.with_name(dest.name + ".new")
-    old = dest.with_name(dest.name + ".old")
-    for stale in (fresh, old):
-        shutil.rmtree(stale, ignore_errors=True)
-    shutil.copytree(src, fresh, symlinks=True)
-    if dest.exists():
-        os.replace(dest, old)
-    os.replace(fresh, dest)
-    shutil.rmtree(old, ignore_errors=True)
+    report = sync_tree(src, dest)
+    print(
+        f"{dest}: {len(report.written)} files written, {len(report.unchanged)} unchanged, {len(report.removed)} removed"
+    )
     return 0
 
 
@@ -79,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     _common(p)
     p.add_argument("--out", type=Path, default=Path("docs/book"), help="where pages go (default: docs/book)")
     p.set_defaults(func=cmd_convert)
-    p = sub.add_parser("publish", help="replace DEST by a finished build SRC in one step")
+    p = sub.add_parser("publish", help="make DEST hold the finished build SRC, touching only changed files")
     p.add_argument("src", type=Path)
     p.add_argument("dest", type=Path)
     p.set_defaults(func=cmd_publish)

@@ -227,7 +227,9 @@ def _read(
         data = json.loads(text) if is_json else tomllib.loads(text)
     except json.JSONDecodeError as err:
         problems.append(
-            Problem(display, err.lineno, err.colno, "conf.syntax", f"not valid JSON: {err.msg}", "fix the JSON syntax there")
+            Problem(
+                display, err.lineno, err.colno, "conf.syntax", f"not valid JSON: {err.msg}", "fix the JSON syntax there"
+            )
         )
         return None
     except tomllib.TOMLDecodeError as err:
@@ -358,7 +360,8 @@ def load_edition(conf_dir: Path, display_dir: str = "conf") -> Edition:
         for d, line in _entries(glossary, "terms")
     ]
     note_objs = [
-        Note(d["id"], d["seed"], d["anchor"], d["text"], tuple(d["sources"]), line) for d, line in _entries(notes, "notes")
+        Note(d["id"], d["seed"], d["anchor"], d["text"], tuple(d["sources"]), line)
+        for d, line in _entries(notes, "notes")
     ]
     source_objs = [Source(d["id"], d, line) for d, line in _entries(sources, "")]
     event_objs = [
@@ -392,9 +395,7 @@ def load_edition(conf_dir: Path, display_dir: str = "conf") -> Edition:
     _check_events(event_objs, term_objs, note_objs, f"{display_dir}/timeline.toml", problems)
     if problems or front is None:
         raise ProblemsError(problems)
-    return Edition(
-        front.book, front.essays, tuple(term_objs), tuple(note_objs), tuple(source_objs), tuple(event_objs)
-    )
+    return Edition(front.book, front.essays, tuple(term_objs), tuple(note_objs), tuple(source_objs), tuple(event_objs))
 
 
 def _check_events(events: list[Event], terms: list[Term], notes: list[Note], display: str, problems) -> None:

@@ -34,7 +34,7 @@ __all__ = ["TimelineDirective", "timeline_figure"]
 _TITLE = "Timeline of the events the notes tell of"
 
 
-class timeline_figure(nodes.General, nodes.Element):  # noqa: N801 (docutils names nodes in lowercase)
+class timeline_figure(nodes.General, nodes.Element):
     """The timeline: ``events`` is a list of (ISO date, label, date as shown); children are its links."""
 
 

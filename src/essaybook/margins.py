@@ -29,6 +29,8 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.writers.html5 import HTML5Translator
 
+from .a11y import CAPTION_LEVEL
+
 __all__ = ["BookHTMLTranslator", "MarginsMixin", "SideNotes", "paragraph_number"]
 
 _PARA = re.compile(r"[a-z][a-z0-9-]*-p(?P<n>[0-9]+)")
@@ -93,7 +95,7 @@ class SideNotes(SphinxPostTransform):
 
 
 class MarginsMixin:
-    """What the web and EPUB translators add: paragraph numbers, and the notes' anchor styles."""
+    """What the web and EPUB translators add: paragraph numbers, the notes' anchor styles, captions' levels."""
 
     def visit_paragraph(self, node: nodes.paragraph) -> None:
         super().visit_paragraph(node)  # type: ignore[misc]
@@ -109,6 +111,9 @@ class MarginsMixin:
         style = node.get("essaybook_style") if isinstance(node, nodes.Element) else None
         if style and tagname in ("a", "aside"):
             attributes["style"] = style
+        # A toctree's caption is a heading to assistive technology: ARIA 1.2 wants its level (essaybook.a11y).
+        if attributes.get("ROLE", attributes.get("role")) == "heading" and "aria-level" not in attributes:
+            attributes["aria-level"] = CAPTION_LEVEL
         return super().starttag(node, tagname, suffix, empty, **attributes)  # type: ignore[misc]
 
 

@@ -35,6 +35,8 @@ from sphinx.builders import Builder
 from sphinx.environment.adapters.toctree import global_toctree_for_doc
 from sphinx.util import logging, url_re
 
+from .a11y import CAPTION_LEVEL
+
 logger = logging.getLogger(__name__)
 
 __all__ = [
@@ -218,7 +220,8 @@ class _Renderer:
         for s, (caption, entries) in enumerate(self.tree.sections):
             if caption is not None:
                 self.out.append(
-                    f'<p class="caption" role="heading"><span class="caption-text">{self.text(caption)}</span></p>\n'
+                    f'<p aria-level="{CAPTION_LEVEL}" class="caption" role="heading"><span class="caption-text">'
+                    f"{self.text(caption)}</span></p>\n"
                 )
             self.list(entries, (s,), 1, self.tree.root)
         if self.furo and self.last_current is not None:

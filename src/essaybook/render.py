@@ -30,10 +30,10 @@ __all__ = [
     "SOURCES",
     "TIMELINE",
     "author_line",
-    "names",
     "bibliography",
     "chapter_docs",
     "chapter_labels",
+    "names",
     "note_label",
     "paragraph_label",
     "render_book",
@@ -261,18 +261,31 @@ def _glossary_page(edition: Edition, bib: Bibliography) -> str:
     return "\n".join(out)
 
 
+def _note_numbers(chapter: Chapter) -> dict[str, tuple[int, int]]:
+    """Each note's (part, number) as the reader sees it: numbered per page, so per part when paged."""
+    if not chapter.paged:
+        return {n.note.id: (0, i) for i, n in enumerate(chapter.notes, 1)}
+    return {n.note.id: (p.number, i) for p in chapter.parts for i, n in enumerate(_part_notes(chapter, p), 1)}
+
+
+def _note_link(chapter: Chapter, note_id: str, number: tuple[int, int], several: bool) -> str:
+    """A link to a note, named as the reader finds it: "note 3", "part 2, note 1", "… in <essay>"."""
+    part, n = number
+    text = f"part {part}, note {n}" if part else f"note {n}"
+    link = f"{{ref}}`{text} <{note_label(chapter.slug, note_id)}>`"
+    return link + f" in {{ref}}`{chapter.slug}`" if several else link
+
+
 def _citers(edition: Edition, chapters: list[Chapter]) -> dict[str, list[str]]:
     """For each source, links to what cites it: notes (by essay and number) and glossary entries."""
     out: dict[str, list[str]] = {}
     for chapter in chapters:
-        # Notes are numbered on each page, as the reader sees them.
-        pages = [_part_notes(chapter, p) for p in chapter.parts] if chapter.paged else [list(chapter.notes)]
-        for n, number in ((n, i) for page in pages for i, n in enumerate(page, 1)):
+        numbers = _note_numbers(chapter)
+        for n in chapter.notes:
             for sid in n.note.sources:
-                link = f"{{ref}}`note {number} <{note_label(chapter.slug, n.note.id)}>`"
-                if len(chapters) > 1:
-                    link += f" in {{ref}}`{chapter.slug}`"
-                out.setdefault(sid, []).append(link)
+                out.setdefault(sid, []).append(
+                    _note_link(chapter, n.note.id, numbers[n.note.id], len(chapters) > 1)
+                )
     for t in edition.terms:
         for sid in t.sources:
             out.setdefault(sid, []).append(f"{{term}}`{t.term}`")
@@ -284,7 +297,7 @@ def _sources_page(edition: Edition, chapters: list[Chapter], bib: Bibliography) 
         _marker("conf/sources.json"),
         f"({SOURCES})=\n# Sources\n",
         ":::{container} editorial\nThe works the editors’ notes and glossary cite, "
-        f"in the {escape_text(edition.book.citation_style)} style. "
+        f"in the style of the {escape_text(bib.style_title)}. "
         "Under each, *Cited in* links to the notes and glossary entries that cite it.\n:::\n",
     ]
     citers = _citers(edition, chapters)
@@ -300,15 +313,17 @@ def _sources_page(edition: Edition, chapters: list[Chapter], bib: Bibliography) 
     return "\n".join(out)
 
 
+def _event_chapter(event, chapters: list[Chapter]) -> Chapter | None:
+    return next((c for c in chapters if any(n.note.id == event.note for n in c.notes)), None) if event.note else None
+
+
 def event_target(event, edition: Edition, chapters: list[Chapter]) -> tuple[str, str]:
     """Where an event of the timeline links: ("ref", a note's label) or ("term", a glossary term)."""
     if event.term:
         term = next((t.term for t in edition.terms if t.key == event.term.lower()), event.term)
         return "term", term
-    for chapter in chapters:
-        if any(n.note.id == event.note for n in chapter.notes):
-            return "ref", note_label(chapter.slug, event.note)
-    return "", ""
+    chapter = _event_chapter(event, chapters)
+    return ("ref", note_label(chapter.slug, event.note)) if chapter else ("", "")
 
 
 def _timeline_page(edition: Edition, chapters: list[Chapter]) -> str:
@@ -316,8 +331,9 @@ def _timeline_page(edition: Edition, chapters: list[Chapter]) -> str:
     rows = []
     for event in sorted(edition.events, key=lambda e: (e.date, e.label)):
         kind, target = event_target(event, edition, chapters)
-        if kind == "ref":
-            told = f"{{ref}}`{target}`"
+        chapter = _event_chapter(event, chapters)
+        if chapter is not None:
+            told = _note_link(chapter, event.note, _note_numbers(chapter)[event.note], len(chapters) > 1)
         elif kind == "term":
             told = f"{{term}}`{target}`"
         else:
@@ -328,7 +344,8 @@ def _timeline_page(edition: Edition, chapters: list[Chapter]) -> str:
             _marker("conf/timeline.toml"),
             f"({TIMELINE})=\n# Timeline\n",
             ":::{container} editorial\nThe events the editors’ notes and glossary tell of, placed at their dates. "
-            "Each links to the note or entry that tells of it; the table below the figure lists the same events.\n:::\n",
+            "Each links to the note or entry that tells of it; the table below the figure lists the same "
+            "events.\n:::\n",
             "```{timeline}\n```\n",
             ":::{list-table} The events of the timeline, by date\n:header-rows: 1\n:class: timeline-table\n\n"
             "* - Date\n  - Event\n  - Told in\n" + "".join(rows) + ":::\n",

@@ -95,7 +95,9 @@ class TomlLocator:
 
     def key(self, name: str, table_line: int) -> tuple[int, int] | None:
         """The line and column of ``name =`` in the table whose header is at ``table_line`` (0: the top)."""
-        pattern = re.compile(r"\s*(?:" + re.escape(name) + r'|"' + re.escape(name) + r'"|\'' + re.escape(name) + r"')\s*=")
+        pattern = re.compile(
+            r"\s*(?:" + re.escape(name) + r'|"' + re.escape(name) + r'"|\'' + re.escape(name) + r"')\s*="
+        )
         end = next((s for s in self._starts if s > table_line), len(self.lines) + 1)
         for n in range(table_line + 1, end):
             m = pattern.match(self.lines[n - 1])
@@ -225,9 +227,7 @@ def _problems(
                 (*path, key),
                 "conf.unknown-key",
                 f"unknown key '{key}' in {_where(path, data, file)}",
-                "check its spelling; the keys allowed here are: " + ", ".join(allowed)
-                if allowed
-                else "remove it",
+                "check its spelling; the keys allowed here are: " + ", ".join(allowed) if allowed else "remove it",
             )
     elif kind == "required":
         for key in error.validator_value:

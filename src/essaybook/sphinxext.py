@@ -40,9 +40,10 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import __version__, navigation, pagefind
-from .margins import BookHTMLTranslator, SideNotes
+from .a11y import name_landmarks
 from .edition import Book as BookMeta
 from .edition import load_book
+from .margins import BookHTMLTranslator, SideNotes
 from .pipeline import Book, build_book, seed_files
 from .problems import ProblemsError
 from .reading import human_date, reading_minutes
@@ -65,7 +66,9 @@ class _State:
     chapters: list[str]  # chapter docnames in reading order
     seeds: list[tuple[str, str, str, int]]  # (file name, title, sha256, paragraphs)
     contents: list[tuple[str, str, int]]  # per chapter: (docname, author line, words)
-    provenance: list[tuple[str, str, str, tuple[str, ...]]]  # per chapter: (docname, author, date, (where, url, relation))
+    provenance: list[
+        tuple[str, str, str, tuple[str, ...]]
+    ]  # per chapter: (docname, author, date, (where, url, relation))
     slugs: dict[str, str]  # chapter page docname -> the essay's slug
     apparatus: list[str]  # the generated pages of the apparatus, e.g. ["glossary", "timeline", "sources"]
     changed: set[str]
@@ -324,7 +327,9 @@ def doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         for key in sorted(matcher.terms_in(note.astext())):
             uses.append((key, label, -number))
     for ref in doctree.findall(addnodes.pending_xref):
-        if ref.get("reftype") != "term" or any(isinstance(a, (nodes.container, nodes.footnote)) for a in _ancestors(ref)):
+        if ref.get("reftype") != "term" or any(
+            isinstance(a, (nodes.container, nodes.footnote)) for a in _ancestors(ref)
+        ):
             continue
         uses.append((ref["reftarget"].lower(), "", 0))
     if uses:
@@ -493,7 +498,9 @@ class BookChapters(TocTree):
 
 def _doc_ref(fromdoc: str, doc: str) -> addnodes.pending_xref:
     """A link to a page whose title is not known yet (its first build): Sphinx fills the title in."""
-    ref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget="/" + doc, refexplicit=False, refdoc=fromdoc)
+    ref = addnodes.pending_xref(
+        "", refdomain="std", reftype="doc", reftarget="/" + doc, refexplicit=False, refdoc=fromdoc
+    )
     ref += nodes.inline(text=doc)
     return ref
 
@@ -617,6 +624,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", config_inited)
     app.connect("builder-inited", builder_inited)
     app.connect("builder-inited", index_glossary_terms)
+    app.connect("builder-inited", name_landmarks)
     app.connect("env-get-outdated", env_get_outdated)
     app.connect("env-get-updated", env_get_updated)
     app.connect("doctree-read", doctree_read)

@@ -15,6 +15,7 @@ and a description for assistive technology) and as TikZ for the PDF.
 
 from __future__ import annotations
 
+import itertools
 import math
 import textwrap
 from dataclasses import dataclass
@@ -112,7 +113,7 @@ def _scale(whens: list[float], heights: list[float]) -> _Scale:
     points = [float(start), *whens, float(max(end, start + 1))]
     pieces = []
     y = TOP
-    for a, b in zip(points, points[1:], strict=False):
+    for a, b in itertools.pairwise(points):
         length = (b - a) * rate
         cut = length > 5 * CUT  # a stretch this long and empty says nothing: it is drawn short, and marked
         pieces.append((a, b, y, y + (CUT if cut else length), cut))
@@ -137,8 +138,8 @@ def layout(events: list[tuple[str, str, str]]) -> Layout:
             top = max(top, tops[-1][0] + tops[-1][1] + GAP)
         tops.append((top, h))
     axis_end = scale.pieces[-1][3]
-    # Pull the column back up from the end if it ran past the axis.
-    limit = axis_end + LINE
+    # Pull the column back up from the end if it ran past the axis (but never above the top).
+    limit = max(axis_end + LINE, TOP + sum(h + GAP for _, h in tops))
     for k in range(len(tops) - 1, -1, -1):
         top, h = tops[k]
         if top + h > limit:

@@ -11,8 +11,10 @@ line of a generated page: a file the generator did not write is never touched.
 
 from __future__ import annotations
 
+import filecmp
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +22,7 @@ from pathlib import Path
 from .problems import Problem, ProblemsError
 from .render import MARKER
 
-__all__ = ["MANIFEST", "WriteReport", "prune_empty_parents", "remove_pages", "write_pages"]
+__all__ = ["MANIFEST", "WriteReport", "prune_empty_parents", "remove_pages", "sync_tree", "write_pages"]
 
 MANIFEST = ".essaybook-manifest.json"
 
@@ -142,4 +144,63 @@ def write_pages(outdir: Path, pages: dict[str, str], display: str | None = None)
         same = False
     if not same:
         _atomic_write(manifest_path, listing)
+    return report
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.is_symlink() or b.is_symlink():
+        return a.is_symlink() and b.is_symlink() and os.readlink(a) == os.readlink(b)
+    return b.is_file() and filecmp.cmp(a, b, shallow=False)
+
+
+def sync_tree(src: Path, dest: Path) -> WriteReport:
+    """Make ``dest`` hold exactly what ``src`` holds, touching only what differs.
+
+    A file whose bytes are the same is left alone, modification time and all,
+    so publishing an unchanged build changes nothing on disk and a deploy that
+    copies by date moves nothing. A changed file is replaced by renaming a
+    finished copy over it (never written in place), and what ``src`` no
+    longer has is removed. Each file is replaced whole; the tree as a whole
+    is brought up to date file by file.
+    """
+    report = WriteReport()
+    dest.mkdir(parents=True, exist_ok=True)
+    wanted: set[Path] = set()
+    for path in sorted(src.rglob("*")):
+        rel = path.relative_to(src)
+        wanted.add(rel)
+        target = dest / rel
+        if path.is_dir() and not path.is_symlink():
+            if target.is_symlink() or target.is_file():
+                target.unlink()
+            target.mkdir(exist_ok=True)
+            continue
+        if target.exists() or target.is_symlink():
+            if _same_file(path, target):
+                report.unchanged.append(rel.as_posix())
+                continue
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+        if path.is_symlink():
+            target.unlink(missing_ok=True)
+            target.symlink_to(os.readlink(path))
+        else:
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix="~")
+            os.close(fd)
+            try:
+                shutil.copy2(path, tmp)
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        report.written.append(rel.as_posix())
+    for path in sorted(dest.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        rel = path.relative_to(dest)
+        if rel in wanted:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+        report.removed.append(rel.as_posix())
     return report

@@ -1,0 +1,85 @@
+"""Sources through the CSL processor: named styles, labels, and the two mends to citeproc-py."""
+
+from __future__ import annotations
+
+import pytest
+
+from essaybook.cite import Bibliography, locale_for, style_exists
+
+TROTSKY = {
+    "id": "trotsky-pr",
+    "type": "book",
+    "title": "The Permanent Revolution",
+    "author": [{"family": "Trotsky", "given": "Leon"}],
+    "translator": [{"family": "Shachtman", "given": "Max"}],
+    "issued": {"date-parts": [[1931]]},
+    "original-date": {"date-parts": [[1930]]},
+    "publisher": "Pioneer Publishers",
+    "URL": "https://example.org/tpr",
+}
+POST = {
+    "id": "post",
+    "type": "post-weblog",
+    "title": "A Post",
+    "author": [{"family": "Murphy", "given": "Paul Austin"}],
+    "issued": {"date-parts": [[2014, 3]]},
+    "container-title": "A Blog",
+}
+ARMED = {"id": "armed", "type": "book", "title": "The Prophet Armed", "author": [{"family": "Deutscher", "given": "Isaac"}], "issued": {"date-parts": [[1954]]}}
+OTHER = {**ARMED, "id": "other", "title": "Another Book"}
+
+
+def test_chicago_author_date_entries_and_labels() -> None:
+    bib = Bibliography([TROTSKY, POST], "chicago-author-date")
+    assert bib.style_title.startswith("Chicago Manual of Style")
+    assert [f.id for f in bib.formatted] == ["post", "trotsky-pr"]  # by author
+    post, trotsky = bib.formatted
+    assert (trotsky.label, post.label) == ("Trotsky [1930] 1931", "Murphy 2014")
+    # Full given names (the style says initialize="false"), the translator credited, the address a link.
+    assert trotsky.entry == (
+        "Trotsky\\, Leon\\. \\(1930\\) 1931\\. *The Permanent Revolution*\\. Translated by Max Shachtman\\. "
+        "Pioneer Publishers\\. <https://example.org/tpr>\\."
+    )
+    # US English puts the full stop inside the closing quotation mark.
+    assert "“A Post\\.”" in post.entry
+
+
+def test_british_english_keeps_punctuation_outside_quotes() -> None:
+    (post,) = Bibliography([POST], "chicago-author-date", "en-GB").formatted
+    assert "‘A Post’\\." in post.entry
+
+
+def test_same_author_and_year_get_year_suffixes() -> None:
+    bib = Bibliography([ARMED, OTHER], "chicago-author-date")
+    assert sorted(f.label for f in bib.formatted) == ["Deutscher 1954a", "Deutscher 1954b"]
+    # The suffix follows the bibliography's order (by title here).
+    assert bib.by_id["other"].label == "Deutscher 1954a"
+
+
+@pytest.mark.parametrize(
+    ("style", "label"),
+    [("apa", "Trotsky, 1930/1931"), ("modern-language-association", "Trotsky, The Permanent Revolution")],
+)
+def test_other_named_styles(style: str, label: str) -> None:
+    (formatted,) = Bibliography([TROTSKY], style).formatted
+    assert formatted.label == label
+
+
+def test_entries_are_plain_text_never_markup() -> None:
+    hostile = {"id": "x", "type": "book", "title": "*Not emphasis* <b>nor HTML</b> {role}`x`"}
+    (formatted,) = Bibliography([hostile], "chicago-author-date").formatted
+    entry = formatted.entry
+    # Every ASCII punctuation mark of the data is escaped; only the style's italics are MyST's.
+    assert "\\*Not" in entry and "\\<b\\>" in entry and "\\{role\\}\\`x\\`" in entry
+    assert "<b>" not in entry and "`x`" not in entry
+    # The label goes inside a role: nothing in it may close the role or start its target.
+    assert not set("`<>") & set(formatted.label)
+
+
+@pytest.mark.parametrize(("language", "locale"), [("en", "en-US"), ("en-GB", "en-GB"), ("fr", "fr-FR"), ("xx", "en-US")])
+def test_locale_for(language: str, locale: str) -> None:
+    assert locale_for(language) == locale
+
+
+def test_style_exists() -> None:
+    assert style_exists("chicago-author-date") and not style_exists("no-such-style")
