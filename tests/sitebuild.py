@@ -145,10 +145,13 @@ def soup(path: Path) -> BeautifulSoup:
 
 
 def essay_paragraphs(page: BeautifulSoup) -> list[str]:
-    """The seed text of a page: each ``.essay-text`` paragraph, without note markers."""
+    """The seed text of a page: each ``.essay-text`` paragraph, without note markers.
+
+    On web pages the notes follow their paragraph inside the same box; they are the editors', not seed text.
+    """
     texts = []
     for box in page.select(".essay-text"):
-        for p in box.find_all("p"):
+        for p in box.find_all("p", recursive=False):
             p = _copy(p)
             for marker in p.select("a.footnote-reference"):
                 marker.decompose()

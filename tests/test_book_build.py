@@ -74,7 +74,7 @@ def test_about_page_shows_the_checksum_of_each_seed(built_book: Path) -> None:
 # --- the essay, word for word ----------------------------------------------------
 
 
-def test_essay_reads_verbatim_across_its_pages_in_order(built_book: Path) -> None:
+def test_essay_reads_verbatim_on_one_page_with_its_parts_as_sections(built_book: Path) -> None:
     essay = read_seed(ROOT / "seeds" / SEED)
     chain = next_chain(built_book)
     got: list[str] = []
@@ -84,7 +84,16 @@ def test_essay_reads_verbatim_across_its_pages_in_order(built_book: Path) -> Non
         if texts:
             pages_with_text.append(page.relative_to(built_book).as_posix())
         got += texts
-    assert len(pages_with_text) >= 2, f"the essay should span several pages, found text on {pages_with_text}"
+    # A short essay reads on one page; its three parts are headed sections there, titled by the editors.
+    assert pages_with_text == ["book/trotsky-and-stalin/index.html"]
+    page = soup(built_book / pages_with_text[0])
+    sections = page.select("section.editorial-title > h2")
+    assert [heading_text(h) for h in sections] == [
+        "Power as the difference",
+        "Appearance and doctrine",
+        "One country or many",
+    ]
+    assert not list((built_book / "book" / "trotsky-and-stalin").glob("part-*.html"))
     want = [norm(p.text) for p in essay.paragraphs]
     assert got == want
     # The same words in the same order, whatever the paragraphing.
@@ -120,8 +129,9 @@ def test_essay_pages_link_many_glossary_terms(built_book: Path) -> None:
     ids = {term_id for term_id, _ in _glossary_entries(built_book)}
     linked = set()
     for page in next_chain(built_book):
-        for a in soup(page).select(".essay-text a[href]"):
-            if "footnote-reference" in (a.get("class") or []):
+        # The essay's own words: its paragraphs, not the notes beside them nor the paragraph numbers.
+        for a in soup(page).select(".essay-text > p a[href]"):
+            if {"footnote-reference", "para-num"} & set(a.get("class") or []):
                 continue
             file, fragment = _target(page, a["href"])
             assert file == glossary and fragment in ids, f"{page.name}: essay link {a['href']} is not a glossary term"
@@ -138,12 +148,15 @@ def test_every_glossary_entry_lists_where_it_is_used(built_book: Path) -> None:
         assert links, f"{term_id}: 'Used in' links to nothing: {norm(used[0].get_text())!r}"
         for a in links:
             _, target = _assert_points_at_something(page, a["href"])
-            # A use is on an essay page, and a paragraph link lands on a paragraph of seed text.
+            # A use is on an essay page, and a link lands on a paragraph of seed text or on a note.
             assert target.select(".essay-text"), f"{term_id}: {a['href']} is not an essay page"
             _, fragment = _target(page, a["href"])
             if fragment:
-                para = target.find(id=fragment)
-                assert para.name == "p" and para.find_parent(class_="essay-text"), f"{term_id}: {a['href']}"
+                place = target.find(id=fragment)
+                paragraph = place.name == "p" and "essay-text" in (place.parent.get("class") or [])
+                note = place.name == "aside" and "footnote" in (place.get("class") or [])
+                assert paragraph or note, f"{term_id}: {a['href']}"
+                assert norm(a.get_text()).startswith("¶" if paragraph else "note"), a
 
 
 def test_notes_link_both_ways(built_book: Path) -> None:
@@ -241,7 +254,7 @@ def _chapter_of(seed_name: str) -> str:
 
 def test_added_essays_become_chapters_in_file_name_order(grown_book: dict) -> None:
     out: Path = grown_book["out"]
-    chapters = [a["href"] for a in soup(out / "index.html").select(".toctree-wrapper a.reference.internal")]
+    chapters = [a["href"] for a in soup(out / "index.html").select(".book-contents a.reference.internal")]
     chapter_pages = [h for h in chapters if h.endswith("/index.html") and h.startswith("book/")]
     order = ["book/trotsky-and-stalin/index.html", _chapter_of("002_early.txt"), _chapter_of("010_late.txt")]
     assert chapter_pages == order

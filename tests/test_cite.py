@@ -25,7 +25,13 @@ POST = {
     "issued": {"date-parts": [[2014, 3]]},
     "container-title": "A Blog",
 }
-ARMED = {"id": "armed", "type": "book", "title": "The Prophet Armed", "author": [{"family": "Deutscher", "given": "Isaac"}], "issued": {"date-parts": [[1954]]}}
+ARMED = {
+    "id": "armed",
+    "type": "book",
+    "title": "The Prophet Armed",
+    "author": [{"family": "Deutscher", "given": "Isaac"}],
+    "issued": {"date-parts": [[1954]]},
+}
 OTHER = {**ARMED, "id": "other", "title": "Another Book"}
 
 
@@ -76,7 +82,9 @@ def test_entries_are_plain_text_never_markup() -> None:
     assert not set("`<>") & set(formatted.label)
 
 
-@pytest.mark.parametrize(("language", "locale"), [("en", "en-US"), ("en-GB", "en-GB"), ("fr", "fr-FR"), ("xx", "en-US")])
+@pytest.mark.parametrize(
+    ("language", "locale"), [("en", "en-US"), ("en-GB", "en-GB"), ("fr", "fr-FR"), ("xx", "en-US")]
+)
 def test_locale_for(language: str, locale: str) -> None:
     assert locale_for(language) == locale
 

@@ -164,8 +164,8 @@ def _snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
     }
 
 
-@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
-def test_failed_build_keeps_the_last_good_book(tmp_path: Path) -> None:
+def test_make_html_touches_nothing_when_nothing_changed_and_keeps_the_last_good_book(tmp_path: Path) -> None:
+    assert shutil.which("make"), "make is missing: install it (Debian: apt-get install make)"
     copy = tmp_path / "project"
     ignore = shutil.ignore_patterns("_build", "__pycache__", "*.egg-info", ".tmp-*")
     for item in ("docs", "conf", "seeds", "src"):
@@ -180,6 +180,12 @@ def test_failed_build_keeps_the_last_good_book(tmp_path: Path) -> None:
     html = builddir / "html"
     assert (html / "index.html").is_file()
     good = _snapshot(html)
+    assert {"404.html", "search.html", "genindex.html", "searchindex.js"} <= good.keys()
+
+    # Nothing changed: every file of the published book keeps its bytes and its modification time.
+    noop = _make(copy, builddir)
+    assert noop.returncode == 0, noop.stdout + noop.stderr
+    assert _snapshot(html) == good
 
     seed = sorted((copy / "seeds").glob("*.txt"))[0]
     original = seed.read_bytes()

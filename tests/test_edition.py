@@ -254,7 +254,9 @@ SCHEMA_CASES = [
         [('"U"', "conf.duplicate-id")],
         id="source-duplicate-id",
     ),
-    pytest.param("sources", '[\n  {"id": "s", "type": "book"}\n]\n', [('{"id"', "conf.missing-key")], id="source-no-title"),
+    pytest.param(
+        "sources", '[\n  {"id": "s", "type": "book"}\n]\n', [('{"id"', "conf.missing-key")], id="source-no-title"
+    ),
     pytest.param("sources", '{"id": "s"}\n', [('{"id"', "conf.type")], id="sources-not-an-array"),
     pytest.param(
         "book",
@@ -300,7 +302,8 @@ SCHEMA_CASES = [
     ),
     pytest.param(
         "timeline",
-        '[[events]]\ndate = "1917"\nlabel = "L"\nnote = "nowhere"\n\n[[events]]  # term\ndate = "1918"\nlabel = "M"\nterm = "Nothing"\n',
+        '[[events]]\ndate = "1917"\nlabel = "L"\nnote = "nowhere"\n\n'
+        '[[events]]  # term\ndate = "1918"\nlabel = "M"\nterm = "Nothing"\n',
         [("[[events]]", "conf.unknown-note"), ("# term", "conf.unknown-term")],
         id="event-unknown-note-and-term",
     ),

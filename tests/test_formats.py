@@ -33,7 +33,7 @@ from essaybook.parse import read_seed
 from sitebuild import ROOT, SOURCE_DATE_EPOCH, build_html, copy_project, essay_paragraphs, norm
 
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-BOOK = load_book(ROOT / "conf")
+BOOK = load_book(ROOT / "conf").book
 ENV = {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
 NS = {
     "opf": "http://www.idpf.org/2007/opf",

@@ -264,7 +264,10 @@ def test_short_essay_with_parts_reads_on_one_page() -> None:
     pages = build_book(BOOK / "seeds", BOOK / "conf", BOOK).pages
     page = pages["one-page/index.md"]
     assert not any(name.startswith("one-page/part-") for name in pages)
-    assert re.findall(r"\((one-page-part-\d)\)=\n\{\.editorial-title\}\n## ", page) == ["one-page-part-1", "one-page-part-2"]
+    assert re.findall(r"\((one-page-part-\d)\)=\n\{\.editorial-title\}\n## ", page) == [
+        "one-page-part-1",
+        "one-page-part-2",
+    ]
     assert "toctree" not in page and "essay-context" not in page
     # Paragraphs are numbered through the essay, and notes are numbered through the page.
     assert re.findall(r"\((one-page-p\d+)\)=", page) == [f"one-page-p{n}" for n in (1, 2, 3, 4)]
@@ -328,7 +331,9 @@ def test_a_book_without_dated_events_has_no_timeline(tmp_path: Path) -> None:
 def test_sources_page_formats_each_source_in_the_style_and_lists_what_cites_it() -> None:
     page = build_book(BOOK / "seeds", BOOK / "conf", BOOK).pages["sources.md"]
     assert "Chicago Manual of Style" in page
-    entries = re.findall(r"\((source-[a-z-]+)\)=\n:::\{container\} source-entry\n(.+)\n\n\{\.where-used\}\n(.+)\n", page)
+    entries = re.findall(
+        r"\((source-[a-z-]+)\)=\n:::\{container\} source-entry\n(.+)\n\n\{\.where-used\}\n(.+)\n", page
+    )
     assert [e[0] for e in entries] == ["source-carr", "source-service"]  # the style's order: by author
     assert entries[1][1] == "Service\\, Robert\\. 2009\\. *Trotsky\\: A Biography*\\. Macmillan\\."
     assert "{term}`Leon Trotsky`" in entries[1][2] and "<small-note-met>" in entries[1][2]

@@ -161,7 +161,9 @@ def test_where_used_links_each_using_paragraph(app) -> None:
         f"{p3}#parts-p5",
     ]
     # The first note on part 1 names Trotsky too: it is linked after the paragraphs, by its number.
-    assert used["Leon Trotsky (text)"].startswith("Used in: Meeting ¶\u00a01, ¶\u00a02, note\u00a01; Arguing ¶\u00a03; Again ¶\u00a05")
+    assert used["Leon Trotsky (text)"].startswith(
+        "Used in: Meeting ¶\u00a01, ¶\u00a02, note\u00a01; Arguing ¶\u00a03; Again ¶\u00a05"
+    )
     assert used["Joseph Stalin"] == [
         p1,
         f"{p1}#parts-p1",
@@ -336,3 +338,21 @@ def test_parallel_build_merges_where_used(app) -> None:
         "parts/part-2.html#parts-p4",
     ]
     assert used["tash (text)"].startswith("Used in: Meeting ¶\u00a02; A Plain Essay ¶\u00a02")
+
+
+def test_index_entries_restored_from_a_loaded_search_index() -> None:
+    """Sphinx forgets the index entries of pages it does not write again (sphinx-doc/sphinx#12599)."""
+    from essaybook.searchindex import restore_index_entries
+
+    frozen = {
+        "docnames": ["a", "b", "c"],
+        "indexentries": {
+            "trotsky": [[0, "term-Trotsky", True], [2, "x", False]],
+            "stalin": [[1, "term-Stalin", False]],
+        },
+    }
+    assert restore_index_entries(frozen, {"a", "b"}) == {
+        "a": [("trotsky", "term-Trotsky", "main")],
+        "b": [("stalin", "term-Stalin", "")],
+    }
+    assert restore_index_entries({}, {"a"}) == {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -30,7 +31,7 @@ def test_dots_follow_the_dates_and_labels_do_not_overlap() -> None:
     by_date = sorted(plan.placed, key=lambda p: p.when)
     assert [p.y for p in by_date] == sorted(p.y for p in by_date)
     boxes = _boxes(plan)
-    assert all(b[0] >= a[1] + GAP - 1e-6 for a, b in zip(boxes, boxes[1:], strict=False))
+    assert all(b[0] >= a[1] + GAP - 1e-6 for a, b in itertools.pairwise(boxes))
     assert min(b[0] for b in boxes) >= 0 and max(b[1] for b in boxes) <= plan.height
 
 
@@ -51,7 +52,9 @@ def test_dates_as_fractional_years() -> None:
 def test_svg_has_a_title_a_description_links_and_no_script() -> None:
     plan = layout(EVENTS)
     out = svg(plan, "Timeline", "Seven events.", {0: "a.html#n1", 6: "b.html#n2"})
-    assert '<title id="timeline-title">Timeline</title>' in out and '<desc id="timeline-desc">Seven events.</desc>' in out
+    assert (
+        '<title id="timeline-title">Timeline</title>' in out and '<desc id="timeline-desc">Seven events.</desc>' in out
+    )
     assert re.findall(r'<a href="([^"]+)">', out) == ["a.html#n1", "b.html#n2"]
     assert "<script" not in out and "currentColor" in out
     assert out.count('class="timeline-dot"') == len(EVENTS)
@@ -82,5 +85,5 @@ def test_no_events_no_figure() -> None:
 def test_labels_never_overlap_whatever_the_dates(events) -> None:
     plan = layout([(f"{y}-{m:02d}", label, str(y)) for y, m, label in events])
     boxes = _boxes(plan)
-    assert all(b[0] >= a[1] + GAP - 1e-6 for a, b in zip(boxes, boxes[1:], strict=False))
+    assert all(b[0] >= a[1] + GAP - 1e-6 for a, b in itertools.pairwise(boxes))
     assert min(b[0] for b in boxes) >= 0 and max(b[1] for b in boxes) <= plan.height + 1e-6

@@ -230,3 +230,48 @@ def test_a_manifest_entry_outside_the_folder_is_never_deleted(tmp_path: Path, en
     (out / MANIFEST).write_text(json.dumps([entry, "a.md"]), "utf-8")
     assert main(["clean", "--out", str(out)]) == 0
     assert outside.is_file() and not out.exists()
+
+
+# --- publishing a finished build -------------------------------------------------------
+
+
+def _tree(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()
+    }
+
+
+def test_sync_tree_touches_only_what_changed(tmp_path: Path) -> None:
+    from essaybook.write import sync_tree
+
+    src, dest = tmp_path / "src", tmp_path / "dest"
+    for name, text in {"a.html": "A", "b/c.html": "C", "b/d.html": "D"}.items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_text(text)
+    first = sync_tree(src, dest)
+    assert sorted(first.written) == ["a.html", "b/c.html", "b/d.html"]
+    before = _tree(dest)
+    os.utime(src / "a.html", ns=(1, 1))  # a newer build writes the same bytes again: still the same file
+    (src / "b" / "c.html").write_text("C2")
+    (src / "b" / "d.html").unlink()
+    (src / "e.html").write_text("E")
+    again = sync_tree(src, dest)
+    assert (sorted(again.written), again.unchanged, again.removed) == (["b/c.html", "e.html"], ["a.html"], ["b/d.html"])
+    after = _tree(dest)
+    assert after["a.html"] == before["a.html"]  # bytes and modification time
+    assert after["b/c.html"][0] == b"C2" and "b/d.html" not in after and after["e.html"][0] == b"E"
+    assert not list(dest.rglob(".tmp-*"))
+
+
+def test_sync_tree_replaces_a_folder_by_a_file_and_back(tmp_path: Path) -> None:
+    from essaybook.write import sync_tree
+
+    src, dest = tmp_path / "src", tmp_path / "dest"
+    (src / "x").mkdir(parents=True)
+    (src / "x" / "y").write_text("Y")
+    sync_tree(src, dest)
+    (src / "x" / "y").unlink()
+    (src / "x").rmdir()
+    (src / "x").write_text("now a file")
+    sync_tree(src, dest)
+    assert (dest / "x").read_text() == "now a file"

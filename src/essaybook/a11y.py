@@ -10,16 +10,21 @@ for a reader without scripts. So they are made at build time:
   (:mod:`essaybook.navigation`);
 * furo's two side panels are ``<aside>`` elements without a name, so a list
   of landmarks shows two identical "complementary" entries: each is named
-  here, in the rendered page, since furo writes them in its page template.
+  here, in the rendered page, since furo writes them in its page template;
+* furo wraps each table in a ``<div>`` carrying a copy of the table's
+  attributes, its id included, so a table with a caption (which has an id)
+  would give the page two elements with one id: the copy is dropped.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
-__all__ = ["CAPTION_LEVEL", "LANDMARKS", "name_landmarks"]
+__all__ = ["CAPTION_LEVEL", "LANDMARKS", "TableWrapperIds", "name_landmarks"]
 
 CAPTION_LEVEL = "2"
 LANDMARKS = {
@@ -46,3 +51,17 @@ def name_landmarks(app: Sphinx) -> None:
 
     named.essaybook_landmarks = True  # type: ignore[attr-defined]
     templates.render = named
+
+
+class TableWrapperIds(SphinxPostTransform):
+    """Leave a table's id on the table only, not also on the wrapper furo puts around it."""
+
+    formats = ("html",)
+    default_priority = 510  # after furo's WrapTableAndMathInAContainerTransform (500)
+
+    def run(self, **kwargs: Any) -> None:
+        for wrapper in self.document.findall(nodes.container):
+            if "table-wrapper" not in wrapper["classes"] and "math-wrapper" not in wrapper["classes"]:
+                continue
+            inner = {i for child in wrapper.children if isinstance(child, nodes.Element) for i in child["ids"]}
+            wrapper["ids"] = [i for i in wrapper["ids"] if i not in inner]

@@ -16,8 +16,9 @@ script moves anything.
   its marker. On a wide screen CSS lifts it into the margin beside the line
   of its marker with CSS anchor positioning: the marker is an anchor, and
   each note's top is the lower of its marker's line and the bottom of the
-  note before it, so notes never overlap and never cover the text. Browsers
-  without anchor positioning keep the narrow layout.
+  note before it, so notes never overlap and never cover the text. The page
+  carries only the anchors' names, as custom properties; browsers without
+  anchor positioning keep the narrow layout.
 """
 
 from __future__ import annotations
@@ -71,11 +72,13 @@ class SideNotes(SphinxPostTransform):
                     if note is None or note.parent is None or note in notes:
                         continue
                     moved += 1
-                    ref["essaybook_style"] = f"anchor-name: --essaybook-m{moved}"
-                    top = f"anchor(--essaybook-m{moved} top)"
+                    # Only the names go in the page (as custom properties, valid anywhere); the
+                    # stylesheet does the placing with them.
+                    ref["essaybook_style"] = f"--essaybook-marker: --essaybook-m{moved}"
+                    style = f"--essaybook-marker: --essaybook-m{moved}; --essaybook-note: --essaybook-n{moved}"
                     if moved > 1:
-                        top = f"max({top}, calc(anchor(--essaybook-n{moved - 1} bottom) + 0.9rem))"
-                    note["essaybook_style"] = f"anchor-name: --essaybook-n{moved}; top: {top}"
+                        style += f"; --essaybook-previous: --essaybook-n{moved - 1}"
+                    note["essaybook_style"] = style
                     note["classes"].append("sidenote")
                     note.parent.remove(note)
                     notes.append(note)

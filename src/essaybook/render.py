@@ -283,9 +283,7 @@ def _citers(edition: Edition, chapters: list[Chapter]) -> dict[str, list[str]]:
         numbers = _note_numbers(chapter)
         for n in chapter.notes:
             for sid in n.note.sources:
-                out.setdefault(sid, []).append(
-                    _note_link(chapter, n.note.id, numbers[n.note.id], len(chapters) > 1)
-                )
+                out.setdefault(sid, []).append(_note_link(chapter, n.note.id, numbers[n.note.id], len(chapters) > 1))
     for t in edition.terms:
         for sid in t.sources:
             out.setdefault(sid, []).append(f"{{term}}`{t.term}`")

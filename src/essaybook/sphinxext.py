@@ -40,7 +40,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import __version__, navigation, pagefind
-from .a11y import name_landmarks
+from .a11y import TableWrapperIds, name_landmarks
 from .edition import Book as BookMeta
 from .edition import load_book
 from .margins import BookHTMLTranslator, SideNotes
@@ -48,6 +48,7 @@ from .pipeline import Book, build_book, seed_files
 from .problems import ProblemsError
 from .reading import human_date, reading_minutes
 from .render import APPARATUS, GLOSSARY, UNKNOWN_AUTHOR, author_line, chapter_docs, names, note_label
+from .searchindex import keep_index_entries
 from .write import prune_empty_parents, write_pages
 
 logger = logging.getLogger(__name__)
@@ -617,6 +618,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_transform(AliasIndex)
     app.add_post_transform(WhereUsed)
     app.add_post_transform(SideNotes)
+    app.add_post_transform(TableWrapperIds)
     for builder in ("html", "dirhtml", "singlehtml"):
         app.set_translator(builder, BookHTMLTranslator)
     # The converter places {timeline} on the timeline page: its directive comes with it.
@@ -625,6 +627,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", builder_inited)
     app.connect("builder-inited", index_glossary_terms)
     app.connect("builder-inited", name_landmarks)
+    app.connect("builder-inited", keep_index_entries)
     app.connect("env-get-outdated", env_get_outdated)
     app.connect("env-get-updated", env_get_updated)
     app.connect("doctree-read", doctree_read)

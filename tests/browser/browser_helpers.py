@@ -20,10 +20,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-PART_WITH = {  # a word or phrase of the essay -> the essay's part page that holds it
-    "goatee": "book/trotsky-and-stalin/part-2.html",
-    "Luxembourg": "book/trotsky-and-stalin/part-3.html",
-    "vanguard": "book/trotsky-and-stalin/part-3.html",
+ESSAY = "book/trotsky-and-stalin/index.html"  # the essay reads on one page
+PART_WITH = {  # a word or phrase of the essay -> the page that holds it, and the paragraph
+    "goatee": ESSAY,
+    "Luxembourg": ESSAY,
+    "vanguard": ESSAY,
 }
 
 

@@ -64,7 +64,7 @@ def test_language_and_headings(visit, pages):
     for path in pages:
         v = open_page(visit, path)
         lang = v.page.evaluate("() => document.documentElement.lang")
-        assert lang == "en", f"{path}: lang={lang!r}"
+        assert lang == "en-GB", f"{path}: lang={lang!r}"
         h = v.page.evaluate(HEADINGS_IN_ORDER)
         assert h["h1"] == 1 and h["levels"][0] == 1, f"{path}: headings {h['levels']}"
         assert not h["skips"], f"{path}: a heading level is skipped: {h['levels']}"
@@ -83,7 +83,7 @@ def test_no_page_scrolls_sideways_on_a_phone(visit, pages):
 
 def test_requests_stay_local(visit, pages):
     """The pages really loaded their scripts, styles and favicon, all from 127.0.0.1."""
-    v = visit("book/trotsky-and-stalin/part-2.html")
+    v = visit("book/trotsky-and-stalin/index.html")
     kinds = v.requests
     assert any(u.endswith(".css") or ".css?" in u for u in kinds), kinds
     assert any("essaybook-previews.js" in u for u in kinds), kinds

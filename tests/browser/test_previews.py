@@ -11,7 +11,7 @@ from browser_helpers import definition, describe, norm, run_axe, soup_of
 
 pytestmark = pytest.mark.browser
 
-PART = "book/trotsky-and-stalin/part-2.html"
+PART = "book/trotsky-and-stalin/index.html"
 GOATEE = "a.reference.internal[href$='#term-goatee']"
 FIRST_NOTE = "a.footnote-reference >> nth=0"
 POPUP = ".essaybook-preview"

@@ -14,7 +14,7 @@ from browser_helpers import essay_text, norm, soup_of
 
 pytestmark = pytest.mark.browser
 
-PART = "book/trotsky-and-stalin/part-2.html"
+PART = "book/trotsky-and-stalin/index.html"
 NAVIGATION = [".sidebar-drawer", ".toc-drawer", ".mobile-header", ".sidebar-search-container", ".related-pages"]
 # Words only the navigation shows on this page (asserted below against the page's own text).
 NAV_LABELS = ["Apparatus", "Glossary"]

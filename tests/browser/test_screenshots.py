@@ -12,7 +12,7 @@ from browser_helpers import results_of
 
 pytestmark = pytest.mark.browser
 
-PART = "book/trotsky-and-stalin/part-2.html"
+PART = "book/trotsky-and-stalin/index.html"  # the essay, on one page
 
 
 def _preview(page, device: str) -> None:
@@ -32,8 +32,12 @@ def _landing(page, device: str) -> None:
 
 KINDS = {
     "title": ("index.html", None),
-    "part": (PART, None),
+    "essay": (PART, None),
     "glossary": ("book/glossary.html", None),
+    "timeline": ("book/timeline.html", None),
+    "sources": ("book/sources.html", None),
+    "about": ("about.html", None),
+    "index": ("genindex.html", None),
     "search": ("search.html?q=goatee", lambda page, device: results_of(page)),
     "preview": (PART, _preview),
     "landing": (f"{PART}?find=%22one+hell+of+a%22", _landing),

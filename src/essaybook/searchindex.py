@@ -1,0 +1,69 @@
+"""Keep the search index whole across incremental builds.
+
+Sphinx keeps what it indexes in the build environment, but pickles the
+environment before it writes the pages, that is before it indexes them; on
+the next build it reloads the index from ``searchindex.js``, except the index
+entries (the general index's terms, here the glossary's), which are lost
+(sphinx-doc/sphinx#12599). After an edit or a build with nothing to do, the
+index would then lack every index entry of the pages not written again, and
+differ from a clean build's.
+
+The HTML builder's ``load_indexer`` is wrapped so that, once Sphinx has
+loaded the old index, the index entries of the pages not being written again
+are restored from it too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+__all__ = ["keep_index_entries", "restore_index_entries"]
+
+
+def restore_index_entries(frozen: dict[str, Any], keep: set[str]) -> dict[str, list[tuple[str, str, str]]]:
+    """The index entries of the ``keep`` pages, per page, from a loaded search index (as Sphinx stores them)."""
+    docnames = frozen.get("docnames", [])
+    out: dict[str, set[tuple[str, str, str]]] = {}
+    for entry, places in frozen.get("indexentries", {}).items():
+        for index, anchor, main in places:
+            if 0 <= index < len(docnames) and docnames[index] in keep:
+                out.setdefault(docnames[index], set()).add((entry, anchor, "main" if main else ""))
+    return {doc: sorted(entries) for doc, entries in out.items()}
+
+
+def keep_index_entries(app: Sphinx) -> None:
+    builder = app.builder
+    load = getattr(builder, "load_indexer", None)
+    if load is None or getattr(load, "essaybook_keeps_entries", False):
+        return
+
+    def load_indexer(docnames) -> None:
+        load(docnames)
+        indexer = builder.indexer
+        path = builder.outdir / builder.searchindex_filename
+        try:
+            with open(path, encoding="utf-8") as stream:
+                frozen = builder.indexer_format.load(stream)
+        except (OSError, ValueError, TypeError):
+            return
+        if not isinstance(frozen, dict) or frozen.get("envversion") != indexer._env_version:
+            return
+        keep = set(builder.env.all_docs) - set(docnames)
+        for doc, entries in restore_index_entries(frozen, keep).items():
+            indexer._index_entries.setdefault(doc, entries)
+        freeze = indexer.freeze
+
+        def in_page_order() -> dict[str, Any]:
+            # A clean build indexes the pages in name order, and each entry lists
+            # its pages in that order; restored pages came first, so sort again.
+            entries = sorted(indexer._index_entries.items())
+            indexer._index_entries.clear()
+            indexer._index_entries.update(entries)
+            return freeze()
+
+        indexer.freeze = in_page_order
+
+    load_indexer.essaybook_keeps_entries = True  # type: ignore[attr-defined]
+    builder.load_indexer = load_indexer
