@@ -162,7 +162,8 @@
     block.classList.add(HIT_CLASS);
     if (!block.hasAttribute("tabindex")) block.setAttribute("tabindex", "-1");
     block.focus({ preventScroll: true });
-    block.scrollIntoView({ block: "center" });
+    // At once, not with the theme's smooth scrolling: the reader arrives at the place.
+    block.scrollIntoView({ block: "center", behavior: "instant" });
   };
 
   // --- the search page ------------------------------------------------------------

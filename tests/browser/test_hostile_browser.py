@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import re
 import sys
 import threading
@@ -154,7 +155,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileBook]:
     project = copy_project(tmp_path_factory.mktemp("hostile-browser"), seeds=seeds)
     conf = project / "conf"
     (conf / "book.toml").write_text(BOOK_TOML, "utf-8")
-    source = re.search(r'^id = "([^"]+)"', (conf / "sources.toml").read_text("utf-8"), re.MULTILINE)[1]
+    source = json.loads((conf / "sources.json").read_text("utf-8"))[0]["id"]
     notes = [NOTE.format(marker=markers[s.name], seed=s.name, source=source) for s in seeds]
     (conf / "notes.toml").write_text("".join(notes), "utf-8")
     with (conf / "glossary.toml").open("a", encoding="utf-8") as glossary:

@@ -74,7 +74,7 @@ def test_at_1440_px_every_note_stands_in_the_margin_beside_its_marker(wide):
 
 
 def test_at_375_px_notes_follow_their_paragraph(contexts):
-    ctx, page = _open(contexts, ESSAY, {"width": 375, "height": 812})
+    ctx, page = _open(contexts, ESSAY, {"width": 375, "height": 812}, has_touch=True, is_mobile=True)
     try:
         got = page.evaluate(LAYOUT)
         assert got["scroll"] <= 375, f"the essay page is {got['scroll']} px wide on a 375 px phone"
