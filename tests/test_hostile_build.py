@@ -43,7 +43,7 @@ BOOK_TOML = '[book]\ntitle = "Hostile seeds"\ncopyright = "2026, The Essay Book 
 # What the converter emits inside .essay-text, and the attributes each may carry.
 ALLOWED = {
     "p": {"id"},
-    "a": {"class", "href", "id", "role"},
+    "a": {"class", "href", "id", "role", "aria-label", "data-n"},
     "span": {"class"},
     "sup": {"class"},
 }
@@ -88,7 +88,8 @@ def hostile_book(tmp_path_factory: pytest.TempPathFactory) -> dict:
     seeds = sorted(HOSTILE.glob("*.txt"))
     project = copy_project(tmp_path_factory.mktemp("hostile"), seeds=seeds, conf=None)
     conf = project / "conf"
-    for name in ("book.toml", "notes.toml"):
+    # The real book's notes and the timeline of their events belong to its own essay.
+    for name in ("book.toml", "notes.toml", "timeline.toml"):
         (conf / name).unlink(missing_ok=True)
     (conf / "book.toml").write_text(BOOK_TOML, "utf-8")
     for name, text in GENERATED.items():
@@ -113,7 +114,7 @@ def test_every_seed_is_a_chapter_in_file_name_order(hostile_book: dict) -> None:
     out = hostile_book["out"]
     names = sorted(hostile_book["essays"])
     assert len(names) == 113
-    links = [a["href"] for a in soup(out / "index.html").select(".toctree-wrapper a.reference.internal")]
+    links = [a["href"] for a in soup(out / "index.html").select(".book-contents a.reference.internal")]
     chapters = [h for h in links if re.fullmatch(r"book/[^/]+/index\.html", h)]
     assert chapters == [_page(hostile_book, n).relative_to(out).as_posix() for n in names]
 
@@ -152,13 +153,20 @@ def _check_essay_markup(box: Tag, where: str, terms: set[str]) -> int:
         if node.name == "p":
             assert node.parent is box, f"{where}: a nested paragraph"
         elif node.name == "a":
-            if classes == {"reference", "internal"}:
+            if classes == {"para-num"}:
+                # The paragraph's number: a link to the paragraph itself, its number drawn by CSS.
+                number = node["data-n"]
+                assert node["href"] == f"#{node.parent['id']}" and node["aria-label"] == f"Paragraph {number}"
+                assert node.parent["id"].endswith(f"-p{number}") and not node.get_text(), f"{where}: {node}"
+            elif classes == {"reference", "internal"}:
                 match = TERM_HREF.fullmatch(node["href"])
                 assert match, f"{where}: link to {node['href']!r}"
                 assert match["id"] in terms, f"{where}: {node['href']} is no glossary entry"
                 links += 1
             else:
                 assert "footnote-reference" in classes and NOTE_HREF.fullmatch(node["href"]), f"{where}: {node}"
+            if "para-num" not in classes:
+                assert not {"aria-label", "data-n"} & set(node.attrs), f"{where}: {node}"
         elif node.name == "span":
             assert classes in SPAN_CLASSES, f"{where}: span of class {classes}"
             assert node.parent.name == "a", f"{where}: a span outside a link"

@@ -24,6 +24,7 @@ script moves anything.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -32,7 +33,10 @@ from sphinx.writers.html5 import HTML5Translator
 
 from .a11y import CAPTION_LEVEL
 
-__all__ = ["BookHTMLTranslator", "MarginsMixin", "SideNotes", "paragraph_number"]
+__all__ = ["BookHTMLTranslator", "MarginsMixin", "SideNotes", "add_margin_styles", "paragraph_number"]
+
+STATIC = Path(__file__).resolve().parent / "static"
+WEB_BUILDERS = ("html", "dirhtml", "singlehtml")
 
 _PARA = re.compile(r"[a-z][a-z0-9-]*-p(?P<n>[0-9]+)")
 NOTES_HEADING = "editorial-notes-heading"  # the class render.py gives the notes' heading
@@ -52,7 +56,7 @@ def paragraph_number(paragraph: nodes.Element) -> int | None:
 class SideNotes(SphinxPostTransform):
     """Move each note to just after the paragraph that holds its marker, and chain them as anchors."""
 
-    builders = ("html", "dirhtml", "singlehtml")
+    builders = WEB_BUILDERS
     # After references are resolved and the single page's ids made unique
     # (formats.OnePage, 900): only positions change.
     default_priority = 950
@@ -122,3 +126,12 @@ class MarginsMixin:
 
 class BookHTMLTranslator(MarginsMixin, HTML5Translator):
     """Sphinx's HTML5 translator with the book's margins."""
+
+
+def add_margin_styles(app: Any) -> None:
+    """Give web pages the margins' stylesheet; the EPUB, which keeps its notes as footnotes, never gets it."""
+    if app.builder.name not in WEB_BUILDERS:
+        return
+    if str(STATIC) not in map(str, app.config.html_static_path):
+        app.config.html_static_path.append(str(STATIC))
+    app.add_css_file("essaybook-margins.css")

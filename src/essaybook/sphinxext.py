@@ -43,7 +43,7 @@ from . import __version__, navigation, pagefind
 from .a11y import TableWrapperIds, name_landmarks
 from .edition import Book as BookMeta
 from .edition import load_book
-from .margins import BookHTMLTranslator, SideNotes
+from .margins import BookHTMLTranslator, SideNotes, add_margin_styles
 from .pipeline import Book, build_book, seed_files
 from .problems import ProblemsError
 from .reading import human_date, reading_minutes
@@ -627,6 +627,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", builder_inited)
     app.connect("builder-inited", index_glossary_terms)
     app.connect("builder-inited", name_landmarks)
+    app.connect("builder-inited", add_margin_styles)
     app.connect("builder-inited", keep_index_entries)
     app.connect("env-get-outdated", env_get_outdated)
     app.connect("env-get-updated", env_get_updated)

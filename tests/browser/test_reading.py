@@ -37,8 +37,10 @@ LAYOUT = """() => {
 }"""
 
 
-def _open(contexts, path: str, viewport: dict | None = None, theme: str = "light"):
-    ctx = contexts.browser.new_context(base_url=contexts.base_url, viewport=viewport or WIDE, color_scheme=theme)
+def _open(contexts, path: str, viewport: dict | None = None, theme: str = "light", **options):
+    ctx = contexts.browser.new_context(
+        base_url=contexts.base_url, viewport=viewport or WIDE, color_scheme=theme, **options
+    )
     ctx.add_init_script(f"try {{ localStorage.setItem('theme', '{theme}'); }} catch (e) {{}}")
     page = ctx.new_page()
     page.goto(path)
