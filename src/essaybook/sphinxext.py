@@ -623,6 +623,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.set_translator(builder, BookHTMLTranslator)
     # The converter places {timeline} on the timeline page: its directive comes with it.
     app.setup_extension("essaybook.figures")
+    # ... and {how-to-cite}, at the head of each essay.
+    app.setup_extension("essaybook.citing")
     app.connect("config-inited", config_inited)
     app.connect("builder-inited", builder_inited)
     app.connect("builder-inited", index_glossary_terms)
