@@ -173,3 +173,22 @@ def test_citing_an_essay_the_book_does_not_have_is_a_warning(app) -> None:
     (Path(app.srcdir) / "about.md").write_text("# About\n\n```{how-to-cite} nowhere\n```\n", "utf-8")
     app.build()
     assert "how-to-cite: there is no essay with the page name 'nowhere'" in app._warning.getvalue()
+
+
+def test_a_changed_citation_is_written_again_though_no_page_changed(make_app, tmp_path: Path, rootdir: Path) -> None:
+    """The citation style is in every citation, but in no essay page's text and no setting of Sphinx's."""
+    import shutil
+
+    srcdir = tmp_path / "cite-edit"
+    shutil.copytree(rootdir / "test-cite", srcdir)
+    make_app("html", srcdir=srcdir).build()
+    book = srcdir / "conf" / "book.toml"
+    book.write_text(book.read_text("utf-8").replace('"chicago-author-date"', '"apa"'), "utf-8")
+    app = make_app("html", srcdir=srcdir)
+    app.build()
+    # A second app in one process re-registers Sphinx's own nodes, and says so; nothing else may warn.
+    assert [w for w in app._warning.getvalue().splitlines() if "is already registered" not in w] == []
+    assert "book/one/index" not in app._status.getvalue().split("reading sources")[-1].split("writing")[0]
+    for page, start in (("book/one/index.html", "Lovelace, A. (2026)."), ("about.html", "Lovelace, A. (2026).")):
+        text = " ".join(_page(app, page).select_one(".cite-this").get_text().split())
+        assert text.split(": ", 1)[1].startswith(start), (page, text)

@@ -20,6 +20,7 @@ and the essays' CSL items; this module only places them:
 
 from __future__ import annotations
 
+import json
 import posixpath
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import __version__, citation
 from .cite import Bibliography, runs
-from .sphinxext import _state
+from .sphinxext import _state, _users
 
 __all__ = ["WEB_BUILDERS", "HowToCite", "citation_block", "setup"]
 
@@ -60,6 +61,7 @@ class HowToCite(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         slug = self.arguments[0] if self.arguments else ""
         state = _state(self.env)
+        _users(self.env, "citations").add(self.env.docname)
         if slug and slug not in {c.slug for c in state.book.chapters}:
             logger.warning(
                 "how-to-cite: there is no essay with the page name '%s'",
@@ -162,6 +164,23 @@ class PlaceCitations(SphinxPostTransform):
         return para
 
 
+def env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Write again the pages that cite when what they cite changed (an editor, a date, the style).
+
+    An edit of book.toml changes no generated page's text (the head only
+    names the directive), so Sphinx would re-read, and rewrite, none of them.
+    """
+    cites = _citations(env)
+    stamp = json.dumps([cites.items, cites.book.citation_style, cites.book.language], sort_keys=True)
+    old = getattr(env, "essaybook_citations", None)
+    env.essaybook_citations = stamp  # type: ignore[attr-defined]
+    if old is None or old == stamp:
+        return []
+    # The pages that show a citation, and those whose tags carry one.
+    pages = set(env.essaybook_users.get("citations", ())) | {app.config.root_doc} | set(_state(env).slugs)
+    return sorted(page for page in pages if page in env.found_docs)
+
+
 def _folder(builder: str, docname: str) -> str:
     """The folder of the web site a page is written to ("" for the site's root)."""
     if builder == "singlehtml":
@@ -227,6 +246,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("how-to-cite", HowToCite)
     app.add_post_transform(PlaceCitations)
     app.connect("builder-inited", builder_inited)
+    app.connect("env-get-updated", env_get_updated)
     app.connect("html-page-context", html_page_context)
     app.connect("build-finished", write_files)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
