@@ -14,6 +14,8 @@ from urllib.parse import urlparse
 # Let a plain checkout build without installing the package first.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from essaybook.citation import readthedocs_pdf_url
+
 extensions = [
     "myst_parser",
     "essaybook.sphinxext",
@@ -53,6 +55,9 @@ html_theme = "furo"
 html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
 if html_baseurl and not html_baseurl.endswith("/"):
     html_baseurl += "/"
+# Where Read the Docs serves this version's PDF (formats: pdf in .readthedocs.yaml),
+# named in the pages' citation tags; "" elsewhere, where there is none to name.
+essaybook_pdf_url = readthedocs_pdf_url(os.environ)
 html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False

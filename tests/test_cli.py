@@ -105,8 +105,14 @@ def test_seed_and_conf_problems_reported_together(tmp_path: Path) -> None:
 def test_check_ok(tmp_path: Path) -> None:
     project(tmp_path, {"a.txt": GOOD})
     result = run_check(tmp_path)
-    assert (result.returncode, result.stderr) == (0, "")
+    # Nothing is wrong, but the editors should know nobody said who wrote the essay or where it appeared.
+    assert result.returncode == 0
+    assert [line.split(": warning: ")[0] + " " + line.rsplit(" ", 1)[1] for line in result.stderr.splitlines()] == [
+        "seeds/a.txt:1 [essaybook.lint.no-author]",
+        "seeds/a.txt:1 [essaybook.lint.no-first-publication]",
+    ]
     assert result.stdout.startswith("ok: 1 essays, 3 pages")
+    assert result.stdout.rstrip().endswith("; 2 findings for the editors")
 
 
 def test_no_seeds_at_all(tmp_path: Path) -> None:

@@ -33,7 +33,9 @@ from essaybook.parse import read_seed
 from sitebuild import ROOT, SOURCE_DATE_EPOCH, build_html, copy_project, essay_paragraphs, norm
 
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-BOOK = load_book(ROOT / "conf").book
+FRONT = load_book(ROOT / "conf")
+BOOK = FRONT.book
+AUTHORS = FRONT.authors(seed.name for seed in SEEDS)
 ENV = {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
 NS = {
     "opf": "http://www.idpf.org/2007/opf",
@@ -115,11 +117,16 @@ def test_epub_metadata_comes_from_book_toml_and_the_source_date(epub: Path) -> N
     meta = opf.find("opf:metadata", NS)
     text = {
         tag: [e.text for e in meta.findall(f"dc:{tag}", NS)]
-        for tag in ("title", "language", "creator", "publisher", "description", "identifier", "date")
+        for tag in ("title", "language", "creator", "contributor", "publisher", "description", "identifier", "date")
     }
     assert text["title"] == [BOOK.title]
     assert text["language"] == [BOOK.language]
-    assert text["creator"] == [BOOK.author]
+    # The essays' authors are the book's creators; the editors are contributors, in the role of editors.
+    assert AUTHORS and text["creator"] == AUTHORS
+    assert text["contributor"] == [BOOK.editor]
+    for element, role in ((meta.find("dc:contributor", NS), "edt"), (meta.find("dc:creator", NS), "aut")):
+        refines = meta.findall(f"opf:meta[@refines='#{element.get('id')}'][@property='role']", NS)
+        assert [(r.get("scheme"), r.text) for r in refines] == [("marc:relators", role)]
     assert text["publisher"] == [BOOK.editor]
     assert text["description"] == [BOOK.description]
     # The identifier is the same in every build, and the one toc.ncx names.
@@ -128,11 +135,15 @@ def test_epub_metadata_comes_from_book_toml_and_the_source_date(epub: Path) -> N
     assert opf.get("unique-identifier") == identifier.get("id")
     uid = ncx.find("ncx:head/ncx:meta[@name='dtb:uid']", NS)
     assert uid is not None and uid.get("content") == book_identifier(BOOK.title)
-    # The date is the source's, not the build's.
+    # Published on the edition's date; last modified at the source's date, not the build's.
+    assert text["date"] == [BOOK.date]
     when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(SOURCE_DATE_EPOCH)))
-    assert text["date"] == [when]
     modified = meta.find("opf:meta[@property='dcterms:modified']", NS)
     assert modified is not None and modified.text == when
+    # Where each essay first appeared.
+    essays = tomllib.loads((ROOT / "conf" / "book.toml").read_text("utf-8")).get("essays", {})
+    first = [e["first_published"]["url"] for e in essays.values() if e.get("first_published", {}).get("url")]
+    assert first and [e.text for e in meta.findall("dc:source", NS)] == first
 
 
 def test_epub_contents_are_reproducible(project: Path, epub: Path) -> None:

@@ -19,7 +19,8 @@ from sitebuild import ROOT, SOURCE_DATE_EPOCH, build_html, copy_project, soup
 
 SITE = "https://essaybook.example.org/en/latest/"
 PREFIX = urlsplit(SITE).path
-BOOK = load_book(ROOT / "conf").book
+FRONT = load_book(ROOT / "conf")
+BOOK = FRONT.book
 # Pages Sphinx makes from templates rather than from a document.
 NOT_DOCUMENTS = {"genindex.html", "search.html", "404.html"}
 
@@ -105,6 +106,62 @@ def test_every_page_has_the_favicon(site: Path) -> None:
         href = icons[0]["href"]
         target = site / href[len(PREFIX) :] if href.startswith(PREFIX) else (site / name).parent / href
         assert target.resolve().is_file(), f"{name}: favicon {href} leads nowhere"
+
+
+# --- citing the book ----------------------------------------------------------------------
+
+
+def _citation_tags(page: BeautifulSoup) -> dict[str, list[str]]:
+    tags: dict[str, list[str]] = {}
+    for m in page.find_all("meta", attrs={"name": True}):
+        if m["name"].startswith("citation_") or m["name"] == "author":
+            tags.setdefault(m["name"], []).append(m["content"])
+    return tags
+
+
+def test_zotero_finds_the_essay_and_the_edition_on_their_pages(site: Path) -> None:
+    essays = {seed: e for seed, e in FRONT.essays.items() if e.author}
+    assert essays, "the book names its essays' authors"
+    editors = [BOOK.editor]
+    date = BOOK.date.replace("-", "/")
+    for essay in essays.values():
+        page = f"book/{essay.slug}/index.html"
+        tags = _citation_tags(soup(site / page))
+        *given, family = essay.author.split()
+        assert tags["citation_author"] == [f"{family}, {' '.join(given)}"]
+        assert tags["author"] == [essay.author]
+        assert tags["citation_editor"] == editors, "the editors as editors, never as authors"
+        assert tags["citation_inbook_title"] == [BOOK.title]
+        assert tags["citation_publication_date"] == tags["citation_online_date"] == [date]
+        assert tags["citation_public_url"] == [SITE + page]
+        assert "citation_pdf_url" not in tags, "outside Read the Docs there is no PDF to name"
+        box = soup(site / page).select_one(".cite-this")
+        text = " ".join(box.get_text().split())
+        assert f"{SITE}{page}#{essay.slug}-p4" in text
+        for link in box.select("a.cite-file"):
+            assert (site / "book" / essay.slug / link["href"]).resolve().is_file(), link["href"]
+    title = _citation_tags(soup(site / "index.html"))
+    assert title["citation_title"] == [BOOK.title] and title["citation_public_url"] == [SITE]
+    assert title["citation_editor"] == editors and "citation_inbook_title" not in title
+    for name in ("edition.bib", "edition.ris", "edition.json"):
+        assert SITE in (site / "_cite" / name).read_text("utf-8")
+
+
+def test_conf_py_names_the_pdf_read_the_docs_serves(monkeypatch: pytest.MonkeyPatch) -> None:
+    import runpy
+
+    environ = {
+        "READTHEDOCS": "True",
+        "READTHEDOCS_CANONICAL_URL": SITE,
+        "READTHEDOCS_LANGUAGE": "en",
+        "READTHEDOCS_VERSION": "latest",
+    }
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    conf = runpy.run_path(str(ROOT / "docs" / "conf.py"))
+    assert conf["essaybook_pdf_url"] == "https://essaybook.example.org/_/downloads/en/latest/pdf/"
+    monkeypatch.delenv("READTHEDOCS")
+    assert runpy.run_path(str(ROOT / "docs" / "conf.py"))["essaybook_pdf_url"] == ""
 
 
 # --- a local build, which has no address ------------------------------------------------

@@ -27,7 +27,7 @@ from types import SimpleNamespace
 
 from .escape import escape_text
 
-__all__ = ["Bibliography", "Formatted", "locale_for", "style_exists"]
+__all__ = ["Bibliography", "Formatted", "locale_for", "runs", "style_exists"]
 
 # Private-use characters stand for the processor's formatting while the text
 # is escaped, then become MyST's; a work's data is plain text, never markup.
@@ -152,6 +152,7 @@ class Formatted:
     id: str
     label: str  # the short in-text form without its brackets, plain text: “Deutscher 1959”
     entry: str  # the bibliography entry, as MyST
+    text: str = ""  # the same entry as plain text, its formatting marked for :func:`runs`
 
 
 class Bibliography:
@@ -201,7 +202,8 @@ class Bibliography:
         out = []
         for item, text in zip(bib.items, bib.bibliography(), strict=True):
             key = ids.get(str(item.key).lower(), str(item.key))
-            out.append(Formatted(key, labels[key], self._myst(str(text), urls.get(key, ""))))
+            plain = self._quotes(str(text))
+            out.append(Formatted(key, labels[key], self._myst(str(text), urls.get(key, "")), plain))
         return out
 
     def _quotes(self, text: str) -> str:
@@ -232,6 +234,30 @@ class Bibliography:
             .replace(_BOLD[1], "**")
             .strip()
         )
+
+
+def runs(text: str, url: str = "") -> list[tuple[str, str]]:
+    """A formatted entry's :attr:`Formatted.text` as runs of ("text" | "em" | "strong" | "url", text).
+
+    For writers that build a document rather than MyST (a directive's nodes);
+    the work's address, when given, becomes a run of its own, to be a link.
+    """
+    out: list[tuple[str, str]] = []
+    kind = "text"
+    marks = {_ITALIC[0]: "em", _BOLD[0]: "strong", _ITALIC[1]: "text", _BOLD[1]: "text"}
+    for piece in re.split(f"([{''.join(marks)}])", text):
+        if piece in marks:
+            kind = marks[piece]
+            continue
+        if not piece:
+            continue
+        if url and kind == "text" and url in piece:
+            before, _, after = piece.partition(url)
+            out += [(k, t) for k, t in (("text", before), ("url", url), ("text", after)) if t]
+            url = ""
+            continue
+        out.append((kind, piece))
+    return out
 
 
 def _ignore(citation_item) -> None:

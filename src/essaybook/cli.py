@@ -1,7 +1,9 @@
 """The command line: check and convert without Sphinx, publish a finished build.
 
 ``check`` validates every seed and the editorial layer and prints every
-problem (exit 1 if any); ``convert`` writes the pages as the Sphinx build
+problem (exit 1 if any), then what an editor should look at though nothing
+is wrong (:mod:`essaybook.lint`), as warnings (exit 0, or 1 with
+``--strict``); ``convert`` writes the pages as the Sphinx build
 would; ``publish`` brings a finished build into place, only after the build
 succeeded (so a failed build never touches the last good one) and touching
 only the files that changed; ``clean`` removes generated pages.
@@ -13,6 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .lint import lint_book
 from .pipeline import build_book
 from .problems import ProblemsError
 from .write import remove_pages, sync_tree, write_pages
@@ -27,13 +30,17 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     book = build_book(args.seeds, args.conf)
+    findings = lint_book(book, args.conf, str(args.conf))
     for line in book.skipped:
         print(f"note: {line}")
+    for finding in findings:
+        print(f"{finding.location}: warning: {finding.describe()}", file=sys.stderr)
     print(
         f"ok: {len(book.chapters)} essays, {len(book.pages)} pages, "
-        f"{len(book.edition.terms)} glossary terms, {len(book.edition.notes)} notes"
+        f"{len(book.edition.terms)} glossary terms, {len(book.edition.notes)} notes; "
+        f"{len(findings)} finding{'' if len(findings) == 1 else 's'} for the editors"
     )
-    return 0
+    return 1 if findings and args.strict else 0
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
@@ -66,8 +73,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="essaybook", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("check", help="validate seeds and conf/, print every problem")
+    p = sub.add_parser("check", help="validate seeds and conf/, print every problem and what editors should look at")
     _common(p)
+    p.add_argument("--strict", action="store_true", help="fail (exit 1) on findings for the editors, too")
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("convert", help="write the MyST pages without building")
     _common(p)

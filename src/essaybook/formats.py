@@ -35,9 +35,10 @@ from sphinx.util.texescape import escape as tex_escape
 from sphinx.writers.html5 import HTML5Translator
 
 from . import __version__
+from .citation import authors, dublin_core
 from .margins import MarginsMixin
 from .render import names
-from .sphinxext import book_authors, book_metadata, set_default
+from .sphinxext import _state, book_authors, book_metadata, set_default
 
 __all__ = ["EpubBuilder", "EpubTranslator", "LaTeXBuilder", "book_identifier", "setup"]
 
@@ -89,10 +90,27 @@ class EpubTranslator(MarginsMixin, HTML5Translator):
         return super().starttag(node, tagname, suffix, empty, **attributes)
 
 
+# Our package template (content.opf): Sphinx's, with the edition's Dublin Core.
+EPUB_TEMPLATES = Path(__file__).parent / "templates" / "epub3"
+
+
 class EpubBuilder(Epub3Builder):
-    """Sphinx's EPUB 3 builder, with footnote semantics and the index once in the reading order."""
+    """Sphinx's EPUB 3 builder, with footnote semantics, the index once in the reading order,
+    and the edition's Dublin Core (authors, editors, date, first publications) in its package."""
 
     default_translator_class = EpubTranslator
+
+    def content_metadata(self) -> dict[str, Any]:
+        metadata = super().content_metadata()
+        state = _state(self.env)
+        book = state.book.edition.book
+        dc = dublin_core(book, authors(state.book.chapters), state.book.chapters)
+        metadata["creators"] = [(escape(name), escape(file_as)) for name, file_as in dc.creators]
+        metadata["editors"] = [escape(name) for name in dc.editors]
+        metadata["sources"] = [escape(source) for source in dc.sources]
+        # The edition's date is when it was published; dcterms:modified stays the build's (source) date.
+        metadata["issued"] = escape(dc.date) if dc.date else metadata["date"]
+        return metadata
 
     def toc_metadata(self, level: int, navpoints: list[Any]) -> dict[str, Any]:
         # toc.ncx must name the book by its identifier, as content.opf does;
@@ -105,15 +123,18 @@ class EpubBuilder(Epub3Builder):
         # With epub_use_index, Sphinx appends the index to the spine itself; when
         # the contents list it too, it would be there twice, which EPUB forbids.
         # The navigation document, built later from the same list, keeps it.
-        if not self.use_index:
-            return super().build_content()
-        index = "genindex" + self.out_suffix
+        # Sphinx renders content.opf from the template in template_dir, and
+        # reads nothing else there while doing so: ours stands in meanwhile.
+        self.template_dir = EPUB_TEMPLATES
         everything = self.refnodes
-        self.refnodes = [r for r in everything if r["refuri"] != index]
         try:
+            if self.use_index:
+                index = "genindex" + self.out_suffix
+                self.refnodes = [r for r in everything if r["refuri"] != index]
             return super().build_content()
         finally:
             self.refnodes = everything
+            del self.template_dir
 
 
 # --- the generated index in a toctree ------------------------------------------

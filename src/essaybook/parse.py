@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import Problem, ProblemsError, line_col
@@ -35,6 +35,15 @@ _BLANK = re.compile(r"[ \t]*")
 class Paragraph:
     text: str
     line: int  # 1-based line of the paragraph's first line in the seed
+    # Per line of the paragraph, the spaces and tabs dropped from its start:
+    # what it takes to point at a character of the text in the seed itself.
+    indents: tuple[int, ...] = field(default=(), compare=False, repr=False)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The seed's 1-based line and column of the character at ``offset`` in :attr:`text`."""
+        line, column = line_col(self.text, offset)
+        indent = self.indents[line - 1] if line - 1 < len(self.indents) else 0
+        return self.line + line - 1, column + indent
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,7 @@ class Essay:
     title_line: int
     paragraphs: tuple[Paragraph, ...]
     sha256: str
+    title_indent: int = field(default=0, compare=False, repr=False)  # spaces and tabs before the title
 
     @property
     def stem(self) -> str:
@@ -143,22 +153,26 @@ def parse_seed(data: bytes, name: str, path: str | None = None) -> Essay:
     title_line = 0
     paragraphs: list[Paragraph] = []
     current: list[str] = []
+    indents: list[int] = []
     current_line = 0
+    title_indent = 0
     for number, raw in enumerate(lines, start=1):
         if _BLANK.fullmatch(raw):
             if current:
-                paragraphs.append(Paragraph("\n".join(current), current_line))
-                current = []
+                paragraphs.append(Paragraph("\n".join(current), current_line, tuple(indents)))
+                current, indents = [], []
             continue
         line = raw.strip(_LAYOUT)
+        indent = len(raw) - len(raw.lstrip(_LAYOUT))
         if not title_line:
-            title, title_line = line, number
+            title, title_line, title_indent = line, number, indent
             continue
         if not current:
             current_line = number
         current.append(line)
+        indents.append(indent)
     if current:
-        paragraphs.append(Paragraph("\n".join(current), current_line))
+        paragraphs.append(Paragraph("\n".join(current), current_line, tuple(indents)))
 
     if not title_line:
         problems.append(
@@ -199,7 +213,7 @@ def parse_seed(data: bytes, name: str, path: str | None = None) -> Essay:
 
     if problems:
         raise ProblemsError(problems)
-    return Essay(name, path, title, title_line, tuple(paragraphs), digest)
+    return Essay(name, path, title, title_line, tuple(paragraphs), digest, title_indent)
 
 
 def read_seed(file: Path, display: str | None = None) -> Essay:

@@ -191,7 +191,7 @@ def _first_published(chapter: Chapter, language: str) -> str:
 
 
 def _head(chapter: Chapter, label: str, language: str) -> str:
-    """The top of an essay's first page: its title, its author, where it first appeared."""
+    """The top of an essay's first page: its title, its author, where it first appeared, how to cite it."""
     title = escape_text(chapter.essay.title)
     author = chapter.conf.author if chapter.conf else ""
     lines = [f"({label})=\n# {title}\n", f":::{{container}} essay-byline\n{escape_text(author_line(author))}\n:::\n"]
@@ -200,6 +200,9 @@ def _head(chapter: Chapter, label: str, language: str) -> str:
     facts = [published] if published else []
     facts.append(f"{chapter.words:,} words, about {minutes} minute{'s' if minutes != 1 else ''} to read.")
     lines.append(":::{container} editorial essay-facts\n" + " ".join(facts) + "\n:::\n")
+    # The citation depends on the builder (the site's address, links to files only on the web): the
+    # directive leaves it to be written with the page. The slug is a page name, safe in MyST.
+    lines.append(f"```{{how-to-cite}} {chapter.slug}\n```\n")
     return "\n".join(lines)
 
 

@@ -43,6 +43,7 @@ from . import __version__, navigation, pagefind
 from .a11y import TableWrapperIds, name_landmarks
 from .edition import Book as BookMeta
 from .edition import load_book
+from .lint import lint_book
 from .margins import BookHTMLTranslator, SideNotes, add_margin_styles
 from .pipeline import Book, build_book, seed_files
 from .problems import ProblemsError
@@ -185,6 +186,14 @@ def builder_inited(app: Sphinx) -> None:
         raise _fail(err) from None
     for line in book.skipped:
         logger.info("essaybook: %s", line)
+    # What `essaybook check` shows as warnings is for the editors, not a fault of
+    # the build: INFO, so -W never fails a book for it.
+    try:
+        findings = lint_book(book, conf_dir, os.path.relpath(conf_dir, _base(app)))
+    except ProblemsError as err:
+        raise _fail(err) from None
+    for finding in findings:
+        logger.info("%s: %s", finding.location, finding.describe())
     logger.info(
         "essaybook: %d essays, %d pages written, %d unchanged, %d removed",
         len(book.chapters),
@@ -623,6 +632,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.set_translator(builder, BookHTMLTranslator)
     # The converter places {timeline} on the timeline page: its directive comes with it.
     app.setup_extension("essaybook.figures")
+    # ... and {how-to-cite}, at the head of each essay.
+    app.setup_extension("essaybook.citing")
     app.connect("config-inited", config_inited)
     app.connect("builder-inited", builder_inited)
     app.connect("builder-inited", index_glossary_terms)
