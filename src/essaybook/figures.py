@@ -132,4 +132,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     )
     app.add_directive("timeline", TimelineDirective)
     app.add_latex_package("tikz")
+    app.add_latex_package("adjustbox")
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -158,7 +158,8 @@ def config_inited(app: Sphinx, config: Any) -> None:
         ("copyright", book.copyright),
         ("version", book.version),
         ("release", book.version),
-        ("language", book.language),
+        # Sphinx spells a region with an underscore (en_GB); the book's pages say en-GB.
+        ("language", book.language.replace("-", "_")),
         ("html_title", book.title),
     ):
         set_default(config, name, value)

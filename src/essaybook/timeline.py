@@ -220,10 +220,12 @@ def _tex(text: str) -> str:
 
 
 def tikz(plan: Layout, hrefs: dict[int, str] | None = None) -> str:
-    """The layout as a TikZ picture, 1 px = 0.6 pt, each label a link to ``hrefs`` (LaTeX labels) if given."""
+    """The layout as a TikZ picture, 1 px = 0.6 pt (shrunk to fit a page), each label a link to ``hrefs`` if given."""
     scale = 0.6
     out = [
-        r"\begin{center}\begin{tikzpicture}[x=0.6pt,y=-0.6pt,font=\footnotesize]",
+        # A long timeline is shrunk, labels and all, to fit one page (it cannot break across pages).
+        r"\begin{center}\begin{adjustbox}{max width=\linewidth,max totalheight=0.9\textheight}",
+        r"\begin{tikzpicture}[x=0.6pt,y=-0.6pt,font=\footnotesize]",
     ]
     for y0, y1 in _axis(plan):
         out.append(rf"\draw[line width=0.8pt] ({AXIS_X},{y0:.1f}) -- ({AXIS_X},{y1:.1f});")
@@ -244,5 +246,5 @@ def tikz(plan: Layout, hrefs: dict[int, str] | None = None) -> str:
             rf"\node[anchor=north west,align=left,inner sep=0pt,text width={(WIDTH - LABEL_X) * scale:.0f}pt] "
             rf"at ({LABEL_X},{p.label_y:.1f}) {{{text}}};"
         )
-    out.append(r"\end{tikzpicture}\end{center}")
+    out.append(r"\end{tikzpicture}\end{adjustbox}\end{center}")
     return "\n".join(out)
