@@ -635,9 +635,7 @@ def resolve(
 
 # Page names the book uses beside the chapters.
 # "edition" names the edition's citation files (_cite/edition.bib), beside each essay's.
-_RESERVED = frozenset(
-    {"glossary", "sources", "timeline", "index", "genindex", "search", "about", "cite", "edition"}
-)
+_RESERVED = frozenset({"glossary", "sources", "timeline", "index", "genindex", "search", "about", "cite", "edition"})
 
 
 def _resolve_parts(
