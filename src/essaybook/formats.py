@@ -173,10 +173,12 @@ class PdfFont:
 _NOTO = "fonts-noto-core"
 _CJK = "fonts-noto-cjk"
 
-# The main faces: serif for all text, sans for headings, mono for file names.
+# The main faces: serif for all text, sans for headings, mono for file names
+# and checksums (from the CJK package the PDF needs anyway: DejaVu's mono is
+# in fonts-dejavu-core on Debian 12 but fonts-dejavu-mono on Ubuntu 24.04).
 PDF_SERIF = PdfFont("Noto Serif", _NOTO)
 PDF_SANS = PdfFont("Noto Sans", _NOTO)
-PDF_MONO = PdfFont("DejaVu Sans Mono", "fonts-dejavu-core")
+PDF_MONO = PdfFont("Noto Sans Mono CJK SC", _CJK)
 
 # Scripts babel handles itself, by language: right-to-left order (Arabic,
 # Persian, Hebrew) and Thai's line breaking, by patterns, since Thai leaves
