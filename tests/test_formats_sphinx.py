@@ -170,3 +170,14 @@ def test_the_pdf_refuses_another_engine(make_app, rootdir: Path, tmp_path: Path)
     shutil.copytree(rootdir / "test-edition", srcdir)
     with pytest.raises(ConfigError, match="lualatex"):
         make_app("latex", srcdir=srcdir, confoverrides={"latex_engine": "xelatex"})
+
+
+def test_pdf_escaping_leaves_every_character_as_written() -> None:
+    from essaybook.formats import pdf_escape
+
+    # Sphinx would print a math check mark (copied as another letter), and e and i for ℯ and ⅈ.
+    assert pdf_escape("✓ ✔ ✕ ✖ ⎽ ℯ ⅈ") == "✓ ✔ ✕ ✖ ⎽ ℯ ⅈ"
+    # LuaTeX cannot read U+FFFD: it goes in as the command that prints it.
+    assert pdf_escape("a\ufffdb") == r"a\essaybookfffd{}b"
+    # Everything else is Sphinx's escaping.
+    assert pdf_escape(r"50% {x} \ _ - $") == r"50\% \{x\} \textbackslash{} \_ \sphinxhyphen{} \$"
