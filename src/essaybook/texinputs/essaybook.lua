@@ -302,6 +302,72 @@ local function replace_missing(head)
   return head
 end
 
+-- --- babel, only where it has work ---------------------------------------------
+-- babel's bidi algorithm and its choice of language by character look at
+-- every character of every paragraph, in Lua, through the slow node
+-- interface: most of the time a long book takes. A paragraph without a
+-- right-to-left character or bidi control gives its bidi nothing to do,
+-- and one without a character of the languages babel switches to (Arabic,
+-- Hebrew, Thai) gives its mapping nothing to do; a quick look finds out.
+
+local function any_char(head, wanted)
+  for _, cp in traverse_char(todirect(head)) do
+    if wanted(cp) then
+      return true
+    end
+  end
+  return false
+end
+
+-- Bidi classes R, AL and AN, and the explicit embeddings, overrides,
+-- isolates and marks.
+local RTL = {
+  0x0590, 0x08FF, 0xFB1D, 0xFDFF, 0xFE70, 0xFEFF, 0x10800, 0x10FFF, 0x1E800, 0x1EFFF,
+  0x200E, 0x200F, 0x202A, 0x202E, 0x2066, 0x2069,
+}
+local function rtl(cp)
+  return between(cp, RTL)
+end
+
+function essaybook.babel_where_needed()
+  if not Babel then
+    return
+  end
+  if Babel.bidi then
+    local bidi = Babel.bidi
+    Babel.bidi = function(head, ...)
+      if any_char(head, rtl) then
+        return bidi(head, ...)
+      end
+      return head
+    end
+  end
+  local map = Babel.locale_map
+  if map and Babel.linebreaking and Babel.linebreaking.before then
+    local ranges = {}
+    for _, maps in pairs(Babel.loc_to_scr or {}) do
+      for _, range in pairs(maps) do
+        ranges[#ranges + 1] = range[1]
+        ranges[#ranges + 1] = range[2]
+      end
+    end
+    local function mapped(cp)
+      return between(cp, ranges)
+    end
+    local function where_needed(head)
+      if any_char(head, mapped) then
+        return map(head)
+      end
+      return head
+    end
+    for i, f in ipairs(Babel.linebreaking.before) do
+      if f == map then
+        Babel.linebreaking.before[i] = where_needed
+      end
+    end
+  end
+end
+
 -- --- wiring -----------------------------------------------------------------
 
 luatexbase.add_to_callback("pre_linebreak_filter", function(head)
