@@ -42,7 +42,7 @@ epub: $(STAMP) ## Build the EPUB into _build/epub
 	$(SPHINX) -b epub docs $(STAGE)/epub
 	$(BIN)/python -m essaybook publish $(STAGE)/epub $(BUILDDIR)/epub
 
-pdf: $(STAMP) ## Build the PDF (XeLaTeX, latexmk) into _build/pdf
+pdf: $(STAMP) ## Build the PDF (LuaLaTeX, latexmk) into _build/pdf
 	$(SPHINX) -b latex docs $(STAGE)/latex
 	$(MAKE) -C $(STAGE)/latex LATEXMKOPTS="-halt-on-error -interaction=nonstopmode"
 	rm -rf $(STAGE)/pdf && mkdir -p $(STAGE)/pdf && cp $(STAGE)/latex/*.pdf $(STAGE)/pdf/

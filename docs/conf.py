@@ -96,23 +96,19 @@ epub_scheme = "URN"
 epub_show_urls = "no"  # the sources print their addresses already
 
 # --- PDF (LaTeX) ------------------------------------------------------------
-# XeLaTeX with FreeSerif (Debian's fonts-freefont-otf) prints any Unicode the
-# essays hold. Sphinx escapes "--", "``" and "''", so TeX never turns a seed's
-# hyphens or quotes into dashes or curly quotes.
-latex_engine = "xelatex"
+# LuaLaTeX prints essays in any script: HarfBuzz shapes them, luaotfload falls
+# back through the Noto fonts, babel orders right-to-left text and breaks Thai
+# and CJK lines (README: why not XeLaTeX). essaybook.formats sets the fonts, the
+# page (essaybook.sty), the title page and the document information from
+# conf/book.toml. Sphinx escapes "--", "``" and "''", so TeX never turns a
+# seed's hyphens or quotes into dashes or curly quotes.
+latex_engine = "lualatex"
 latex_show_urls = "no"
 latex_show_pagerefs = False
 latex_elements = {
     "papersize": "a4paper",
     "pointsize": "11pt",
     "figure_align": "htbp",
-    # TeX never hyphenates an essay, so every hyphen a reader sees in one is
-    # the author's (and the text can be checked word for word).
-    "preamble": r"""
-\setlength{\headheight}{14pt}
-\usepackage{seqsplit}
-\newenvironment{sphinxclassessay-text}{\hyphenpenalty=10000\emergencystretch=3em\relax}{\par}
-""",
 }
 
 # --- link checking -------------------------------------------------------------

@@ -9,6 +9,7 @@ on the third's, each page numbering its own from 1 on the web.
 from __future__ import annotations
 
 import re
+import shutil
 import uuid
 from pathlib import Path
 
@@ -78,3 +79,106 @@ def test_single_page_links_have_one_fragment_and_ids_are_unique(app) -> None:
     for note, marker in markers:
         assert f'id="{note}"' in page
         assert f'href="#{marker}"' in page
+
+
+# --- the PDF edition ---------------------------------------------------------------------
+
+
+@pytest.mark.sphinx("latex", testroot="edition", srcdir="formats-edition-latex")
+def test_title_page_values_come_from_one_function(app) -> None:
+    from essaybook.formats import title_page
+
+    assert title_page(app) == {
+        "title": "Essays in Every Script",
+        "subtitle": "A test edition",
+        "authors": ["Ada Lovelace"],
+        "editor": "The Test Editors",
+        "edition": "2.1",
+        "date": "",
+    }
+
+
+@pytest.mark.sphinx("latex", testroot="edition", srcdir="formats-edition-tex")
+def test_pdf_title_page_and_document_information(app) -> None:
+    app.build()
+    assert app._warning.getvalue() == ""
+    tex = (Path(app.outdir) / "essaysineveryscript.tex").read_text("utf-8")
+    assert app.config.latex_engine == "lualatex"
+    # An edition's title page, not a manual's: no release line, no blank versos.
+    assert r"\begin{titlepage}" in tex and r"\sphinxmaketitle" not in tex
+    title_page = tex[tex.index(r"\begin{titlepage}") : tex.index(r"\end{titlepage}")]
+    shown = ("Essays in Every Script", "A test edition", "Ada Lovelace", "Edited, with notes and a glossary, by The Test Editors", "Edition 2.1")
+    for words in shown:
+        assert words in title_page
+    assert "Release" not in title_page and "Author unknown" not in title_page
+    assert re.search(r"\\documentclass\[[^]]*openany,oneside[^]]*\]\{sphinxmanual\}", tex)
+    # The document information names the author, never the editors.
+    info = re.search(r"\\hypersetup\{pdftitle=\{([^}]*)\}, pdfauthor=\{([^}]*)\}", tex)
+    assert info and info.groups() == ("Essays in Every Script", "Ada Lovelace")
+    assert r"\author{Ada Lovelace}" in tex
+
+
+@pytest.mark.parametrize(
+    ("authors", "shown", "info"),
+    [([], "Author unknown", ""), (["A. Writer", "B. Writer"], "B. Writer", "A. Writer, B. Writer")],
+)
+def test_title_page_names_every_author_or_says_none_is_known(authors, shown, info) -> None:
+    from essaybook.formats import latex_title_page
+
+    page = {"title": "T", "subtitle": "", "authors": authors, "editor": "Eds", "edition": "1", "date": "2026-12"}
+    tex = latex_title_page(page)
+    assert shown in tex
+    assert f"pdfauthor={{{info}}}" in tex
+    assert "Edited, with notes and a glossary, by Eds" in tex and r"Edition 1 · 2026\sphinxhyphen{}12" in tex
+    assert "Eds" not in tex[: tex.index(r"\begin{titlepage}")], "the editors are no authors"
+
+
+@pytest.mark.sphinx("latex", testroot="edition", srcdir="formats-edition-wayfinding")
+def test_web_wayfinding_lines_stay_out_of_print(app) -> None:
+    app.build()
+    tex = (Path(app.outdir) / "essaysineveryscript.tex").read_text("utf-8")
+    assert "Part 1 of 2" not in tex and "In 2 parts" not in tex
+    assert r"\section{Opening}" in tex and r"\section{Closing}" in tex
+
+
+@pytest.mark.sphinx("html", testroot="edition", srcdir="formats-edition-html")
+def test_web_wayfinding_lines_stay_on_the_web(app) -> None:
+    app.build()
+    book = Path(app.outdir) / "book" / "in-parts"
+    assert "In 2 parts" in (book / "index.html").read_text("utf-8")
+    assert "Part 2 of 2 of" in (book / "part-2.html").read_text("utf-8")
+
+
+@pytest.mark.sphinx("latex", testroot="edition", srcdir="formats-edition-support")
+def test_latex_folder_holds_what_latexmk_needs_without_the_makefile(app) -> None:
+    app.build()
+    out = Path(app.outdir)
+    assert (out / "essaybook.sty").is_file() and (out / "essaybook.lua").is_file()
+    tex = (out / "essaysineveryscript.tex").read_text("utf-8")
+    assert r"\usepackage{essaybook}" in tex
+    # LuaTeX stops at a U+FFFD in its input: the seed's goes in as a command.
+    assert "\ufffd" not in tex and r"replacement character \essaybookfffd{} kept" in tex
+    # Read the Docs runs latexmk without Sphinx's Makefile, which alone exports xindy's options.
+    rc = (out / "latexmkrc").read_text("utf-8")
+    assert rc.startswith("$ENV{'XINDYOPTS'} = '-L english -C utf8")
+    assert "$pdflatex = 'lualatex " in rc
+
+
+def test_the_pdf_refuses_another_engine(make_app, rootdir: Path, tmp_path: Path) -> None:
+    from sphinx.errors import ConfigError
+
+    srcdir = tmp_path / "edition"
+    shutil.copytree(rootdir / "test-edition", srcdir)
+    with pytest.raises(ConfigError, match="lualatex"):
+        make_app("latex", srcdir=srcdir, confoverrides={"latex_engine": "xelatex"})
+
+
+def test_pdf_escaping_leaves_every_character_as_written() -> None:
+    from essaybook.formats import pdf_escape
+
+    # Sphinx would print a math check mark (copied as another letter), and e and i for ℯ and ⅈ.
+    assert pdf_escape("✓ ✔ ✕ ✖ ⎽ ℯ ⅈ") == "✓ ✔ ✕ ✖ ⎽ ℯ ⅈ"
+    # LuaTeX cannot read U+FFFD: it goes in as the command that prints it.
+    assert pdf_escape("a\ufffdb") == r"a\essaybookfffd{}b"
+    # Everything else is Sphinx's escaping.
+    assert pdf_escape(r"50% {x} \ _ - $") == r"50\% \{x\} \textbackslash{} \_ \sphinxhyphen{} \$"

@@ -17,8 +17,10 @@ each format has metadata and quirks of its own, kept here so the converter
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -30,17 +32,29 @@ from sphinx.builders import latex
 from sphinx.builders.epub3 import Epub3Builder
 from sphinx.config import Config
 from sphinx.domains.std import StandardDomain
+from sphinx.errors import ConfigError
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import texescape
 from sphinx.util.texescape import escape as tex_escape
 from sphinx.writers.html5 import HTML5Translator
+from sphinx.writers.latex import LaTeXTranslator as SphinxLaTeXTranslator
 
 from . import __version__
 from .citation import authors, dublin_core
 from .margins import MarginsMixin
-from .render import names
+from .reading import human_date
 from .sphinxext import _state, book_authors, book_metadata, set_default
 
-__all__ = ["EpubBuilder", "EpubTranslator", "LaTeXBuilder", "book_identifier", "setup"]
+__all__ = [
+    "EpubBuilder",
+    "EpubTranslator",
+    "LaTeXBuilder",
+    "PdfFont",
+    "book_identifier",
+    "pdf_fonts",
+    "setup",
+    "title_page",
+]
 
 
 def book_identifier(title: str) -> str:
@@ -58,17 +72,7 @@ def config_inited(app: Sphinx, config: Config) -> None:
     # Never empty: without it sphinxext-opengraph quotes each page's first
     # 200 characters of seed text, cutting an escaped "&gt;" into invalid HTML.
     set_default(config, "essaybook_description", book.description or book.subtitle or book.title)
-    engine = config.latex_engine
-    written_by = names(book_authors(app))
-    authors = [tex_escape(written_by, engine)] if written_by else []
-    if book.editor:
-        authors.append(tex_escape(f"Edited by {book.editor}", engine))
-    filename = str(config.latex_documents[0][1]) if config.latex_documents else "book.tex"
-    set_default(
-        config,
-        "latex_documents",
-        [(config.root_doc, filename, tex_escape(book.title, engine), r" \and ".join(authors), "manual")],
-    )
+    configure_latex(app, config)
 
 
 # --- EPUB 3 -------------------------------------------------------------------
@@ -155,16 +159,347 @@ def drop_virtual_includes(app: Sphinx, doctree: nodes.document) -> None:
 
 
 # --- LaTeX (PDF) -------------------------------------------------------------------
+#
+# The PDF is typeset by LuaLaTeX: luaotfload falls back from font to font
+# for characters the main font lacks, HarfBuzz shapes the scripts that need
+# it, babel orders right-to-left text inside English sentences and breaks
+# Thai lines, and essaybook.lua breaks CJK lines (no spaces between words).
+# Why not XeLaTeX is in the README. texinputs/essaybook.sty holds the
+# page; the fonts are listed here, once, so the tests can check that each is
+# installed and that .ci/system-packages and .readthedocs.yaml install it.
+
+TEXINPUTS = Path(__file__).with_name("texinputs")
+
+
+# Scripts whose letters change shape and order with their neighbours, which
+# luaotfload leaves to HarfBuzz. The others (Latin, Greek, Cyrillic, CJK,
+# symbols) it shapes itself ("node" mode), fifteen times faster: HarfBuzz
+# mode took 33 s of CPU for a 200 kB paragraph of English, node mode 2 s.
+HARFBUZZ_SCRIPTS = frozenset({
+    "arab", "hebr", "syrc", "thaa", "nko ", "mong", "deva", "beng", "guru", "gujr", "taml", "telu",
+    "knda", "mlym", "sinh", "thai", "lao ", "khmr", "mymr", "tibt", "java", "bali", "lana",
+})  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PdfFont:
+    """A font family the PDF may use and the Debian/Ubuntu package that installs it.
+
+    ``script`` is the OpenType script it is shaped with when it stands in
+    for the main font: left to guess, luaotfload shapes a fallback font as
+    if it were Latin, and Tamil's two-part vowels come apart around a
+    dotted circle. ``bold`` says whether the family has a bold face.
+    """
+
+    family: str
+    package: str
+    script: str = ""
+    bold: bool = True
+
+    def spec(self, bold: bool = False) -> str:
+        """The font as luaotfload names it in a fallback list: its shaper, and its script if known."""
+        name = f"{self.family} Bold" if bold and self.bold else self.family
+        mode = "harf" if self.script in HARFBUZZ_SCRIPTS else "node"
+        return f"{name}:mode={mode};" + (f"script={self.script};" if self.script else "")
+
+
+_NOTO = "fonts-noto-core"
+_CJK = "fonts-noto-cjk"
+
+# The main faces: serif for all text, sans for headings, mono for file names
+# and checksums (from the CJK package the PDF needs anyway: DejaVu's mono is
+# in fonts-dejavu-core on Debian 12 but fonts-dejavu-mono on Ubuntu 24.04).
+PDF_SERIF = PdfFont("Noto Serif", _NOTO)
+PDF_SANS = PdfFont("Noto Sans", _NOTO)
+PDF_MONO = PdfFont("Noto Sans Mono CJK SC", _CJK)
+
+# Scripts babel handles itself, by language: right-to-left order (Arabic,
+# Persian, Hebrew) and Thai's line breaking, by patterns, since Thai leaves
+# no space between words. Each is switched to by its characters (babel's
+# onchar=ids fonts), and babel gives the font its script. Persian and Urdu
+# share the Arabic letters, so "arabic" sets them too. Chinese, Japanese and
+# Korean are not here: babel's line breaking for them asks for the whole
+# font at every character (a 50 kB paragraph took 700 MB more per language);
+# essaybook.lua breaks their lines instead, and they fall back to Noto CJK.
+PDF_LANGUAGES: dict[str, tuple[PdfFont, PdfFont]] = {
+    "arabic": (PdfFont("Noto Naskh Arabic", _NOTO), PdfFont("Noto Sans Arabic", _NOTO)),
+    "hebrew": (PdfFont("Noto Serif Hebrew", _NOTO), PdfFont("Noto Sans Hebrew", _NOTO)),
+    "thai": (PdfFont("Noto Serif Thai", _NOTO), PdfFont("Noto Sans Thai", _NOTO)),
+}
+
+# Every other character falls back through these, in order, to the first
+# font that has it: the scripts of the world's larger languages (also those
+# babel handles, for characters outside its ranges), then mathematics,
+# symbols, historic scripts, and emoji in Symbola, whose outlines (unlike
+# Noto Color Emoji's bitmaps) a reader can search and copy.
+# (Noto name, OpenType script, whether Noto has a sans of it)
+_SCRIPTS = (
+    ("Georgian", "geor", True), ("Armenian", "armn", True), ("Devanagari", "deva", True),
+    ("Bengali", "beng", True), ("Tamil", "taml", True), ("Gujarati", "gujr", True),
+    ("Gurmukhi", "guru", True), ("Kannada", "knda", True), ("Malayalam", "mlym", True),
+    ("Telugu", "telu", True), ("Sinhala", "sinh", True), ("Khmer", "khmr", True), ("Lao", "lao ", True),
+    ("Myanmar", "mymr", True), ("Tibetan", "tibt", False), ("Ethiopic", "ethi", True),
+    ("Hebrew", "hebr", True), ("Thai", "thai", True),
+)  # fmt: skip
+_OTHERS = (
+    ("Cuneiform", "xsux"), ("Egyptian Hieroglyphs", "egyp"), ("Gothic", "goth"), ("Ogham", "ogam"),
+    ("Runic", "runr"), ("Linear B", "linb"), ("Old Italic", "ital"), ("Phoenician", "phnx"),
+    ("Coptic", "copt"), ("Glagolitic", "glag"), ("Syriac", "syrc"), ("Thaana", "thaa"),
+    ("Mongolian", "mong"), ("Yi", "yi  "), ("Cherokee", "cher"), ("Canadian Aboriginal", "cans"),
+    ("Tifinagh", "tfng"), ("NKo", "nko "), ("Javanese", "java"), ("Balinese", "bali"),
+    ("Tai Tham", "lana"), ("Vai", "vai "),
+)  # fmt: skip
+# Symbols come before the CJK fonts, which have many of them too but share
+# one glyph between look-alikes (① and ➀), so a reader copying one would get
+# the other.
+_SYMBOLS = (
+    PdfFont("Noto Sans Math", _NOTO, bold=False),
+    PdfFont("Noto Sans Symbols", _NOTO),
+    PdfFont("Noto Sans Symbols2", _NOTO, bold=False),
+    PdfFont("Noto Music", _NOTO, bold=False),
+)
+_HISTORIC = (
+    *(PdfFont(f"Noto Sans {name}", _NOTO, script, bold=False) for name, script in _OTHERS),
+    PdfFont("Symbola", "fonts-symbola", bold=False),
+)
+PDF_FALLBACK_SERIF: tuple[PdfFont, ...] = (
+    *(PdfFont(f"Noto Serif {name}", _NOTO, script) for name, script, _ in _SCRIPTS),
+    PdfFont("Noto Naskh Arabic", _NOTO, "arab"),
+    *_SYMBOLS,
+    PdfFont("Noto Serif CJK SC", _CJK, "hani"),
+    *_HISTORIC,
+)
+PDF_FALLBACK_SANS: tuple[PdfFont, ...] = (
+    *(PdfFont(f"Noto {'Sans' if sans else 'Serif'} {name}", _NOTO, script) for name, script, sans in _SCRIPTS),
+    PdfFont("Noto Sans Arabic", _NOTO, "arab"),
+    *_SYMBOLS,
+    PdfFont("Noto Sans CJK SC", _CJK, "hani"),
+    *_HISTORIC,
+)
+
+
+def pdf_fonts() -> list[PdfFont]:
+    """Every font the PDF may use, each family once."""
+    every = [PDF_SERIF, PDF_SANS, PDF_MONO, *(f for pair in PDF_LANGUAGES.values() for f in pair)]
+    every += [*PDF_FALLBACK_SERIF, *PDF_FALLBACK_SANS]
+    return list({f.family: f for f in every}.values())
+
+
+def _fallback(name: str, fonts: tuple[PdfFont, ...], bold: bool) -> str:
+    # A face without a bold stands in for its bold, as a browser's would.
+    entries = ", ".join('"' + f.spec(bold) + '"' for f in fonts)
+    return r"\directlua{luaotfload.add_fallback(" + '"' + name + '", {' + entries + "})}"
+
+
+def latex_fonts() -> str:
+    """The preamble's font setup: main faces with their fallbacks, and babel's languages by script."""
+    lines = [
+        _fallback("essayserif", PDF_FALLBACK_SERIF, bold=False),
+        _fallback("essayserifbold", PDF_FALLBACK_SERIF, bold=True),
+        _fallback("essaysans", PDF_FALLBACK_SANS, bold=False),
+        _fallback("essaysansbold", PDF_FALLBACK_SANS, bold=True),
+    ]
+    for command, font, fallback in (
+        ("setmainfont", PDF_SERIF, "essayserif"),
+        ("setsansfont", PDF_SANS, "essaysans"),
+        ("setmonofont", PDF_MONO, "essaysans"),
+    ):
+        options = [
+            f"RawFeature={{fallback={fallback}}}",
+            f"BoldFeatures={{RawFeature={{fallback={fallback}bold}}}}",
+        ]
+        if font is PDF_MONO:
+            options.append("Scale=MatchLowercase")
+        lines.append(rf"\{command}{{{font.family}}}[{', '.join(options)}]")
+    for language, (serif, sans) in PDF_LANGUAGES.items():
+        lines.append(rf"\babelprovide[import, onchar=ids fonts]{{{language}}}")
+        lines.append(rf"\babelfont[{language}]{{rm}}[Renderer=HarfBuzz]{{{serif.family}}}")
+        lines.append(rf"\babelfont[{language}]{{sf}}[Renderer=HarfBuzz]{{{sans.family}}}")
+    return "\n".join(lines)
+
+
+def title_page(app: Sphinx) -> dict[str, Any]:
+    """What the PDF's title page says: the one place that knows where each value comes from.
+
+    ``authors`` are the essays' authors (an empty list prints "Author
+    unknown"); the editors are named as editors, never as authors.
+    ``edition`` is the book's version; ``date`` the edition's date as a reader says it.
+    """
+    book = book_metadata(app)
+    return {
+        "title": book.title,
+        "subtitle": book.subtitle,
+        "authors": book_authors(app),
+        "editor": book.editor,
+        "edition": book.version,
+        "date": human_date(book.date, book.language) if book.date else "",
+    }
+
+
+def latex_title_page(page: dict[str, Any]) -> str:
+    """The title page as LaTeX, and the PDF's document information (title, author) with it."""
+
+    def tex(text: str) -> str:
+        return pdf_escape(text)
+
+    authors = [a for a in page.get("authors") or [] if a.strip()]
+    # The document information names the authors only, as plain text.
+    info = rf"\hypersetup{{pdftitle={{{tex(page['title'])}}}, pdfauthor={{{tex(', '.join(authors))}}}"
+    if page.get("subtitle"):
+        info += rf", pdfsubject={{{tex(page['subtitle'])}}}"
+    info += "}"
+    lines = [
+        info,
+        r"\begin{titlepage}",
+        r"\raggedright\sffamily",
+        r"\vspace*{0.15\textheight}",
+        rf"{{\Huge\bfseries {tex(page['title'])}\par}}",
+    ]
+    if page.get("subtitle"):
+        lines.append(rf"\vspace{{1em}}{{\Large {tex(page['subtitle'])}\par}}")
+    lines.append(r"\vspace{3em}")
+    if authors:
+        lines += [rf"{{\Large {tex(a)}\par}}" for a in authors]
+    else:
+        lines.append(r"{\Large Author unknown\par}")
+    lines.append(r"\vfill")
+    if page.get("editor"):
+        lines.append(rf"{{\large Edited, with notes and a glossary, by {tex(page['editor'])}\par}}")
+    edition = " · ".join(
+        x for x in (f"Edition {page['edition']}" if page.get("edition") else "", page.get("date") or "") if x
+    )
+    if edition:
+        lines.append(rf"\vspace{{0.5em}}{{\large {tex(edition)}\par}}")
+    lines.append(r"\end{titlepage}")
+    return "\n".join(lines)
+
+
+# LaTeX settings this module owns; conf.py's latex_elements win where they set a key.
+_LATEX_ELEMENTS = {
+    # One side, chapters on any page: no blank versos in a PDF read on screen.
+    "extraclassoptions": "openany,oneside",
+    "polyglossia": "",
+    "babel": r"\usepackage[bidi=basic]{babel}",
+    "fncychap": "",
+    "sphinxsetup": "TitleColor={rgb}{0,0,0}, InnerLinkColor={rgb}{0.1,0.1,0.35}, OuterLinkColor={rgb}{0.1,0.1,0.35}",
+}
+
+
+def configure_latex(app: Sphinx, config: Config) -> None:
+    """Set up the PDF: engine check, fonts, page, title page, and the support files LaTeX needs."""
+    set_default(config, "latex_engine", "lualatex")
+    if config.latex_engine != "lualatex":
+        return  # check_latex_engine stops a LaTeX build; other builders never read these
+    book = book_metadata(app)
+    page = title_page(app)
+    elements = config.latex_elements
+    for key, value in _LATEX_ELEMENTS.items():
+        elements.setdefault(key, value)
+    elements.setdefault("fontpkg", latex_fonts())
+    elements.setdefault("maketitle", latex_title_page(page))
+    elements["preamble"] = r"\usepackage{essaybook}" + "\n" + elements.get("preamble", "")
+    config.latex_additional_files = [
+        *config.latex_additional_files,
+        str(TEXINPUTS / "essaybook.sty"),
+        str(TEXINPUTS / "essaybook.lua"),
+    ]
+    authors = r" \and ".join(pdf_escape(a) for a in page["authors"])
+    filename = str(config.latex_documents[0][1]) if config.latex_documents else "book.tex"
+    set_default(
+        config,
+        "latex_documents",
+        [(config.root_doc, filename, pdf_escape(book.title), authors, "manual")],
+    )
+
+
+def check_latex_engine(app: Sphinx) -> None:
+    if app.builder.name == "latex" and app.config.latex_engine != "lualatex":
+        raise ConfigError(
+            f'essaybook.formats: the PDF needs latex_engine = "lualatex", not {app.config.latex_engine!r} '
+            "(HarfBuzz shaping, font fallback and babel's bidi print essays in any script)"
+        )
+
+
+class PrintedWayfinding(SphinxPostTransform):
+    """Leave the web's way-finding lines out of print, where the book's structure shows them.
+
+    A part page on the web says "Part 2 of 3 of …" and an essay's first page
+    "In 3 parts…": in the PDF the parts follow one another as sections of
+    the essay's chapter, under their titles, and the contents list them.
+    """
+
+    default_priority = 550
+    formats = ("latex",)
+    classes = frozenset({"essay-context", "essay-contents"})
+
+    def run(self, **kwargs: Any) -> None:
+        for container in list(self.document.findall(nodes.container)):
+            if self.classes & set(container["classes"]):
+                container.parent.remove(container)
+
 
 NOTES_HEADING = "editorial-notes-heading"  # the class render.py gives the notes' heading
 
 
-class LaTeXBuilder(latex.LaTeXBuilder):
-    """Sphinx's LaTeX builder, leaving the table of contents its usual title.
+# Characters Sphinx's LaTeX escaping changes even for LuaLaTeX: check marks
+# and crosses into math symbols (which a reader copies as other letters),
+# ⎽, ℯ and ⅈ into _, e and i. A seed's characters reach the page as written,
+# and the fonts have them all. U+FFFD LuaTeX reads as the mark of a broken
+# UTF-8 sequence, and stops: it goes in as a command (essaybook.sty).
+# Sphinx fills its escaping tables when an application starts; the title page
+# is also made without one (in tests), so fill them here too (it is idempotent).
+texescape.init()
+_AS_WRITTEN = re.compile("([\u2713\u2714\u2715\u2716\u23bd\u212f\u2148\ufffd])")
 
-    Sphinx titles it with the caption of the title page's first toctree, here
-    "Essays", which then also runs in the page footers of the front matter.
+
+def pdf_escape(text: str) -> str:
+    """Escape text for the PDF's LaTeX: Sphinx's escaping, leaving every character as written."""
+    pieces = _AS_WRITTEN.split(text)
+    for i in range(1, len(pieces), 2):
+        pieces[i] = r"\essaybookfffd{}" if pieces[i] == "\ufffd" else pieces[i]
+    for i in range(0, len(pieces), 2):
+        pieces[i] = tex_escape(pieces[i], "lualatex")
+    return "".join(pieces)
+
+
+class LaTeXTranslator(SphinxLaTeXTranslator):
+    """Sphinx's LaTeX writer, escaping text with :func:`pdf_escape`."""
+
+    def escape(self, s: str) -> str:
+        return pdf_escape(s)
+
+
+class LaTeXBuilder(latex.LaTeXBuilder):
+    """Sphinx's LaTeX builder, with the writer above, leaving the table of contents its usual title.
+
+    Sphinx titles the contents with the caption of the title page's first
+    toctree, here "Essays", which then also runs in the page footers of the
+    front matter.
     """
+
+    default_translator_class = LaTeXTranslator
+
+    def copy_support_files(self) -> None:
+        super().copy_support_files()
+        self._default_xindy_options()
+
+    def _default_xindy_options(self) -> None:
+        """Let ``latexmk -r latexmkrc`` make the index without Sphinx's Makefile.
+
+        Sphinx's latexmkrc runs xindy with ``$ENV{XINDYOPTS}``, which only its
+        Makefile exports; Read the Docs runs latexmk directly, so xindy gets no
+        language, fails, and the PDF has no index (readthedocs.org issue 5476).
+        The latexmkrc now falls back to the Makefile's options.
+        """
+        if not self.config.latex_use_xindy:
+            return
+        makefile = (self.outdir / "Makefile").read_text("utf-8")
+        options = " ".join(
+            m.group(1).strip() for m in re.finditer(r"^(?:export )?XINDYOPTS \+?= (.*)$", makefile, re.MULTILINE)
+        )
+        rc = self.outdir / "latexmkrc"
+        default = "$ENV{'XINDYOPTS'} = '" + options.replace("'", "") + "' unless defined $ENV{'XINDYOPTS'};\n"
+        rc.write_text(default + rc.read_text("utf-8"), "utf-8")
 
     def get_contentsname(self, indexfile: str) -> str:
         return ""
@@ -219,7 +554,6 @@ class PrintedSeedTable(SphinxPostTransform):
     widths = (21, 28, 17, 34)  # file, title, paragraphs, SHA-256
 
     def run(self, **kwargs: Any) -> None:
-        engine = self.config.latex_engine
         for table in self.document.findall(nodes.table):
             if "seed-table" not in table["classes"]:
                 continue
@@ -229,7 +563,10 @@ class PrintedSeedTable(SphinxPostTransform):
                     colspec["colwidth"] = width
                 table["classes"].append("colwidths-given")
             for literal in list(table.findall(nodes.literal)):
-                tex = r"\sphinxcode{\sphinxupquote{\seqsplit{" + tex_escape(literal.astext(), engine) + "}}}"
+                # Sphinx's \sphinxhyphen takes an argument (its "{}"), and would
+                # swallow seqsplit's own tokens instead: a hyphen goes in braces.
+                text = pdf_escape(literal.astext()).replace(r"\sphinxhyphen{}", "{-}")
+                tex = r"\sphinxcode{\sphinxupquote{\seqsplit{" + text + "}}}"
                 literal.replace_self(nodes.raw("", tex, format="latex"))
 
 
@@ -347,6 +684,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("essaybook_description", "", "html", types=frozenset({str}))
     # After the converter's handler (priority 500), which checks book.toml first.
     app.connect("config-inited", config_inited, priority=600)
+    app.connect("builder-inited", check_latex_engine)
     app.connect("doctree-read", drop_virtual_includes)
     app.connect("html-page-context", html_page_context, priority=450)
     app.connect("build-finished", write_robots)
@@ -354,5 +692,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_builder(LaTeXBuilder, override=True)
     app.add_post_transform(PrintedNotes)
     app.add_post_transform(PrintedSeedTable)
+    app.add_post_transform(PrintedWayfinding)
     app.add_post_transform(OnePage)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,12 @@
+"""A tiny edition: named author and editors, an essay in parts, and a seed with a replacement character."""
+
+extensions = ["myst_parser", "essaybook.sphinxext", "essaybook.formats"]
+
+essaybook_seeds_dir = "seeds"
+essaybook_conf_dir = "conf"
+essaybook_output_dir = "book"
+
+smartquotes = False
+myst_enable_extensions = ["colon_fence", "attrs_block"]
+myst_footnote_transition = False
+exclude_patterns = ["_build"]
