@@ -107,7 +107,13 @@ def test_pdf_title_page_and_document_information(app) -> None:
     # An edition's title page, not a manual's: no release line, no blank versos.
     assert r"\begin{titlepage}" in tex and r"\sphinxmaketitle" not in tex
     title_page = tex[tex.index(r"\begin{titlepage}") : tex.index(r"\end{titlepage}")]
-    shown = ("Essays in Every Script", "A test edition", "Ada Lovelace", "Edited, with notes and a glossary, by The Test Editors", "Edition 2.1")
+    shown = (
+        "Essays in Every Script",
+        "A test edition",
+        "Ada Lovelace",
+        "Edited, with notes and a glossary, by The Test Editors",
+        "Edition 2.1",
+    )
     for words in shown:
         assert words in title_page
     assert "Release" not in title_page and "Author unknown" not in title_page
