@@ -13,18 +13,23 @@ for a reader without scripts. So they are made at build time:
   here, in the rendered page, since furo writes them in its page template;
 * furo wraps each table in a ``<div>`` carrying a copy of the table's
   attributes, its id included, so a table with a caption (which has an id)
-  would give the page two elements with one id: the copy is dropped.
+  would give the page two elements with one id: the copy is dropped;
+* on the single page, Sphinx links a section of another document as
+  ``#document-<page>#<section>``, two fragments no browser follows (Sphinx
+  issue 14221); ``formats.OnePage`` mends the links in the text, and the
+  sidebar, which the template renders, is mended here.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-__all__ = ["CAPTION_LEVEL", "LANDMARKS", "TableWrapperIds", "name_landmarks"]
+__all__ = ["CAPTION_LEVEL", "LANDMARKS", "TableWrapperIds", "repair_pages"]
 
 CAPTION_LEVEL = "2"
 LANDMARKS = {
@@ -34,23 +39,27 @@ LANDMARKS = {
 }
 
 
-def name_landmarks(app: Sphinx) -> None:
-    """Wrap the HTML builders' template renderer so every page names furo's side panels."""
+_TWO_FRAGMENTS = re.compile(r'href="#document-[^"#]*#')
+
+
+def repair_pages(app: Sphinx) -> None:
+    """Wrap the web builders' template renderer: furo's side panels named, and (single page) one fragment per link."""
     templates = getattr(app.builder, "templates", None)
     if app.builder.format != "html" or app.builder.name.startswith("epub") or templates is None:
         return
     render = templates.render
-    if getattr(render, "essaybook_landmarks", False):
+    if getattr(render, "essaybook_repairs", False):
         return
+    single = app.builder.name == "singlehtml"
 
-    def named(template: str, context: dict[str, Any]) -> str:
+    def repaired(template: str, context: dict[str, Any]) -> str:
         html = render(template, context)
         for plain, labelled in LANDMARKS.items():
             html = html.replace(plain, labelled, 1)
-        return html
+        return _TWO_FRAGMENTS.sub('href="#', html) if single else html
 
-    named.essaybook_landmarks = True  # type: ignore[attr-defined]
-    templates.render = named
+    repaired.essaybook_repairs = True  # type: ignore[attr-defined]
+    templates.render = repaired
 
 
 class TableWrapperIds(SphinxPostTransform):

@@ -69,6 +69,11 @@ def config_inited(app: Sphinx, config: Config) -> None:
     set_default(config, "epub_publisher", book.editor)
     set_default(config, "epub_contributor", book.editor)
     set_default(config, "epub_identifier", book_identifier(book.title))
+    # The EPUB names its language as BCP 47 does (en-GB), where Sphinx spells it en_GB.
+    set_default(config, "epub_language", book.language)
+    # The title page lists the essays with their authors and reading times; the toctree
+    # that orders them is hidden there, and the EPUB's own contents must still list it.
+    set_default(config, "epub_tocscope", "includehidden")
     # Never empty: without it sphinxext-opengraph quotes each page's first
     # 200 characters of seed text, cutting an escaped "&gt;" into invalid HTML.
     set_default(config, "essaybook_description", book.description or book.subtitle or book.title)

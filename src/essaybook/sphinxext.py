@@ -40,7 +40,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import __version__, navigation, pagefind
-from .a11y import TableWrapperIds, name_landmarks
+from .a11y import TableWrapperIds, repair_pages
 from .edition import Book as BookMeta
 from .edition import load_book
 from .lint import lint_book
@@ -158,8 +158,10 @@ def config_inited(app: Sphinx, config: Any) -> None:
         ("copyright", book.copyright),
         ("version", book.version),
         ("release", book.version),
-        # Sphinx spells a region with an underscore (en_GB); the book's pages say en-GB.
-        ("language", book.language.replace("-", "_")),
+        # Sphinx gets the language without its region: its catalogues for regions (en_GB) break
+        # its search page's script, and Read the Docs passes "-D language=en" anyway. The pages
+        # still say the book's own tag (en-GB): see page_language.
+        ("language", book.language.split("-")[0].lower()),
         ("html_title", book.title),
     ):
         set_default(config, name, value)
@@ -176,6 +178,11 @@ def config_inited(app: Sphinx, config: Any) -> None:
         ),
         "book_introduction": book.introduction.strip(),
     }
+
+
+def page_language(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Every web page declares the book's language as book.toml gives it, region and all (en-GB)."""
+    context["language"] = book_metadata(app).language
 
 
 def builder_inited(app: Sphinx) -> None:
@@ -638,7 +645,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", config_inited)
     app.connect("builder-inited", builder_inited)
     app.connect("builder-inited", index_glossary_terms)
-    app.connect("builder-inited", name_landmarks)
+    app.connect("builder-inited", repair_pages)
     app.connect("builder-inited", add_margin_styles)
     app.connect("builder-inited", keep_index_entries)
     app.connect("env-get-outdated", env_get_outdated)
@@ -649,5 +656,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("write-started", navigation.write_started)
     # Before furo's handler (priority 500), which calls toctree().
     app.connect("html-page-context", navigation.html_page_context, priority=400)
+    app.connect("html-page-context", page_language)
     app.connect("build-finished", pagefind.build_finished)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
