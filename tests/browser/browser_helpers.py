@@ -94,3 +94,45 @@ def run_axe(page, axe_source: str) -> list[dict]:
 
 def describe(violations: list[dict]) -> str:
     return "\n".join(f"- {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in violations)
+
+
+# Set before any page script runs: the moment the first element matching the
+# selector appears, on the page's own clock (the one Resource Timing uses).
+_FIRST_SEEN = """(selector) => {
+    window.__essaybookFirst = null;
+    const seen = () => {
+        if (window.__essaybookFirst === null && document.querySelector(selector)) {
+            window.__essaybookFirst = performance.now();
+        }
+    };
+    new MutationObserver(seen).observe(document, {childList: true, subtree: true});
+}"""
+
+_TRANSFERRED = """() => {
+    const t = window.__essaybookFirst;
+    const nav = performance.getEntriesByType('navigation')[0];
+    const before = performance.getEntriesByType('resource').filter(r => r.startTime <= t);
+    return {ms: t, bytes: nav.transferSize + before.reduce((n, r) => n + r.transferSize, 0),
+            requests: 1 + before.length, urls: [nav.name, ...before.map(r => r.name)]};
+}"""
+
+
+def first_result_transfer(context, url: str, selector: str = "#search-results li", timeout: float = 60_000) -> dict:
+    """Open ``url`` in a new tab of a fresh ``context`` and measure what was transferred before ``selector`` showed.
+
+    Bytes are the browser's own count (Resource Timing's ``transferSize``:
+    headers and body) of the page and of every request it started before the
+    first result appeared; ``ms`` is that moment, from the start of navigation.
+    Requests started afterwards (summaries of later results) are not counted.
+    """
+    page = context.new_page()
+    try:
+        page.add_init_script(f"({_FIRST_SEEN})({selector!r})")
+        page.goto(url)
+        page.wait_for_selector(selector, timeout=timeout)
+        page.wait_for_function("() => window.__essaybookFirst !== null")
+        # A request appears in Resource Timing when it ends: let the ones under way end.
+        page.wait_for_load_state("networkidle")
+        return page.evaluate(_TRANSFERRED)
+    finally:
+        page.close()
