@@ -135,8 +135,11 @@ def shard_index(index: Mapping[str, Any], *, limit: int = SHARD_BYTES, chunk: in
         term_files.append(["" if i == 0 else pack[0][0], name])
 
     # Titles and index entries by their length in JavaScript.
-    entries = [("alltitles", k, v) for k, v in index["alltitles"].items()]
-    entries += [("indexentries", k, v) for k, v in index["indexentries"].items()]
+    # Each title's places in one order: Sphinx lists them in the order pages were
+    # fed, which an incremental build changes, and results are sorted anyway.
+    entries = [
+        (kind, k, sorted(v, key=_dumps)) for kind in ("alltitles", "indexentries") for k, v in index[kind].items()
+    ]
     entries.sort(key=lambda e: (js_length(e[1]), _js_order(e[1]), e[0]))
     title_files = []
     for pack in _packs([(e, len(_dumps(e[1])) + len(_dumps(e[2])) + 2) for e in entries], limit):
