@@ -40,7 +40,7 @@ def _index(n_docs: int = 250, spread: int = 1) -> dict:
         "objnames": {"0": ["std", "term", "glossary term"]},
         "objtypes": {"0": "std:term"},
         "envversion": {"sphinx": 65},
-        "alltitles": {"x" * n: [[n % n_docs, None]] for n in range(1, 120)} | {"𝒜𝒜": [[1, "s"]]},
+        "alltitles": {"x" * n: [[n % n_docs, None]] for n in range(1, 120)} | {"𝒜𝒜": [[1, "s"], [0, None], [9, "t"]]},
         "indexentries": {"goatee": [[7, "term-goatee", True]], "see goatee beard": [[7, "term-goatee", False]]},
     }
 
@@ -55,6 +55,15 @@ def _range_of(ranges: list[list[str]], word: str) -> int:
 
 def _load(files: dict[str, bytes], name: str):
     return json.loads(files[name])
+
+
+def _unplace(places: list) -> list:
+    out, page = [], 0
+    for place in places:
+        gap, *rest = place if isinstance(place, list) else [place, None]
+        page += gap
+        out.append([page, *rest])
+    return out
 
 
 def _ungap(gaps: list[int]) -> list[int]:
@@ -102,10 +111,10 @@ def test_a_query_reads_every_title_it_could_match(query_length):
     assert len(manifest["titles"]) > 3
     read = [_load(files, name) for shortest, name in manifest["titles"] if shortest <= 2 * query_length]
     for kind in ("alltitles", "indexentries"):
-        held = {k: v for part in read for k, v in part[kind].items()}
+        held = {k: _unplace(v) for part in read for k, v in part[kind].items()}
         for key, value in index[kind].items():
             if js_length(key) <= 2 * query_length:
-                assert held.get(key) == value, (kind, key)
+                assert held.get(key) == sorted(value, key=json.dumps), (kind, key)
     everything = [_load(files, name) for _, name in manifest["titles"]]
     assert sum(len(p["alltitles"]) for p in everything) == len(index["alltitles"])
 
@@ -123,6 +132,10 @@ def test_pages_are_named_in_chunks_and_objects_carry_their_pages():
     assert pages == [[d, t] for d, t in zip(index["docnames"], index["titles"], strict=True)]
     assert manifest["known"] == {"7": ["book/e0007", "Title 7"]}
     assert manifest["objects"] == index["objects"]
+    assert manifest["definitions"] is None
+    with_definitions = shard_index(index, definitions={"book/e0007#term-goatee": "A small beard."})
+    name = _load(with_definitions, "manifest.json")["definitions"]
+    assert _load(with_definitions, name) == {"book/e0007#term-goatee": "A small beard."}
 
 
 def test_files_are_named_by_their_content_and_small():
@@ -187,6 +200,7 @@ def test_the_pieces_match_the_index_and_a_noop_build_rewrites_none(tmp_path):
     folder = out / FOLDER
     manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
     named = {n for _, n in manifest["terms"]} | {n for _, n in manifest["titles"]} | set(manifest["docs"])
+    named.add(manifest["definitions"])
     assert {p.name for p in folder.iterdir()} == named | {"manifest.json"}
     index = parse_searchindex((out / "searchindex.js").read_text("utf-8"))
     assert manifest["count"] == len(index["docnames"])

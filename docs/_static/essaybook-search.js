@@ -320,6 +320,16 @@
     return gaps.map((gap) => (page += gap));
   };
 
+  /** Places written as gaps (search.py's _place_gaps) as Sphinx's [page, anchor, ...]. */
+  const unplace = (places) => {
+    let page = 0;
+    return places.map((place) => {
+      const [gap, ...rest] = Array.isArray(place) ? place : [place, null];
+      page += gap;
+      return [page, ...rest];
+    });
+  };
+
   /** A Sphinx index with what the parsed query can match, and placeholders for the other pages. */
   const partialIndex = async ([query, searchTerms, excludedTerms]) => {
     const manifest = await fetchJSON("manifest.json");
@@ -349,7 +359,9 @@
       for (const key of ["terms", "titleterms"]) {
         for (const [word, gaps] of Object.entries(part[key] || {})) index[key][word] = ungap(gaps);
       }
-      for (const key of ["alltitles", "indexentries"]) Object.assign(index[key], part[key] || {});
+      for (const key of ["alltitles", "indexentries"]) {
+        for (const [title, places] of Object.entries(part[key] || {})) index[key][title] = unplace(places);
+      }
     }
     for (let n = 0; n < manifest.count; n++) {
       const known = manifest.known[n];
@@ -377,16 +389,34 @@
     );
   };
 
+  /**
+   * A quoted phrase is only checked by fetching pages, so the pages whose text
+   * holds every word of the query come first, in reading order: a page that
+   * matched a word only by its title (Sphinx's strongest score) rarely holds the
+   * phrase, and at 1,000 essays checking those first fetched megabytes.
+   * Other kinds (glossary entries, titles) keep Sphinx's order, ahead.
+   */
+  const phraseOrder = (results, searchTerms) => {
+    const { terms, filenames } = Search._index;
+    const fileNumber = new Map(filenames.map((f, i) => [f, i]));
+    const holders = [...searchTerms].map((w) => new Set([].concat(terms[w] ?? [])));
+    const inText = (r) => r[6] === "text" && holders.every((h) => h.has(fileNumber.get(r[5])));
+    const first = results.filter((r) => r[6] !== "text");
+    const text = results.filter(inText).sort((a, b) => fileNumber.get(a[5]) - fileNumber.get(b[5]));
+    return [...first, ...text, ...results.filter((r) => r[6] === "text" && !inText(r))];
+  };
+
   /** Sphinx's results for the parsed query, best first. */
-  const rank = async (parsed) => {
+  const rank = async (parsed, phrases) => {
     if (manifestUrl) Search._index = await partialIndex(parsed);
-    return Search._performSearch(...parsed).reverse();
+    const results = Search._performSearch(...parsed).reverse();
+    return phrases.length ? phraseOrder(results, parsed[1]) : results;
   };
 
   // --- showing results --------------------------------------------------------------
 
   const BATCH = 20; // results shown at once; "More results" shows the next ones
-  const LOOKAHEAD = 4; // results prepared (named, and fetched for a phrase) ahead of the one shown
+  const LOOKAHEAD = 1; // results prepared (named, and fetched for a phrase) ahead of the one shown
   const KIND_RANK = { object: 0, title: 1, index: 2, text: 3 };
 
   /** Each place once: a glossary entry listed twice (object and index entry) stays the object. */
@@ -426,14 +456,22 @@
       highlight(item, highlightTerms);
     }
     if (kind === "object" && anchor.startsWith("#term-")) {
-      // A glossary entry: its definition is the summary.
-      fetchPage(requestUrl).then((doc) => {
-        const dt = doc && doc.getElementById(decodeURIComponent(anchor.slice(1)));
-        let dd = dt && dt.nextElementSibling;
-        while (dd && dd.tagName !== "DD") dd = dd.nextElementSibling;
-        const first = dd && dd.querySelector("p");
-        if (first) item.appendChild(summaryParagraph(first.textContent.replace(/\s+/g, " ").trim(), 0));
-      });
+      // A glossary entry: its definition is the summary, from the manifest when
+      // the index is in pieces (a large book's glossary page weighs megabytes).
+      const fromPage = () =>
+        fetchPage(requestUrl).then((doc) => {
+          const dt = doc && doc.getElementById(decodeURIComponent(anchor.slice(1)));
+          let dd = dt && dt.nextElementSibling;
+          while (dd && dd.tagName !== "DD") dd = dd.nextElementSibling;
+          const first = dd && dd.querySelector("p");
+          if (first) item.appendChild(summaryParagraph(first.textContent.replace(/\s+/g, " ").trim(), 0));
+        });
+      const known = manifestUrl
+        ? fetchJSON("manifest.json")
+            .then((m) => (m.definitions ? fetchJSON(m.definitions) : {}))
+            .then((definitions) => definitions[docName + anchor])
+        : null;
+      Promise.resolve(known).then((text) => (text ? item.appendChild(summaryParagraph(text, 0)) : fromPage()));
     } else if (!descr && DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY) {
       fetchPage(requestUrl).then((doc) => {
         const summary = makeSummary(doc, anchor);
@@ -526,7 +564,7 @@
       const phraseWords = new Set(phrases.flatMap((p) => p.split(" ")));
       const words = [...highlightTerms].filter((t) => !phraseWords.has(t));
       findValue = [...phrases.map((p) => `"${p}"`), ...words].join(" ");
-      rank(parsed)
+      rank(parsed, phrases)
         .then((results) => showResults(onePerPlace(results), phrases, highlightTerms))
         .catch((err) => {
           Search.stopPulse();

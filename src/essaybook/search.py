@@ -7,12 +7,13 @@ how the index reaches the reader. At the end of an HTML build it cuts the index
 Sphinx has just written into ``_searchindex/``:
 
 * ``manifest.json`` (a few KB): where every other file's share begins, plus the
-  glossary objects, which every query looks through;
+  glossary objects, which every query looks through, and their definitions;
 * term files: the words (stemmed, as Sphinx indexes them) in sorted ranges of
   about ``SHARD_BYTES`` each, each word's pages as gaps between page numbers; a
   query fetches the range of each of its words;
 * title files: section titles and index entries by length, since Sphinx only
   matches a title at most twice as long as the query;
+* the glossary's definitions, the summary of a glossary result;
 * page files: page names and titles by number, fetched for the results shown.
 
 ``essaybook-search.js`` fetches those files, rebuilds the small part of Sphinx's
@@ -39,6 +40,8 @@ from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -49,6 +52,7 @@ __all__ = [
     "FOLDER",
     "SHARD_BYTES",
     "build_finished",
+    "glossary_definitions",
     "html_page_context",
     "js_length",
     "parse_searchindex",
@@ -57,10 +61,11 @@ __all__ = [
 
 FOLDER = "_searchindex"
 FORMAT = 1
-# A term file's size. Smaller files mean fewer bytes per query and more requests;
-# 16 KB keeps a one-word query near 20 KB of index at 1,000 essays.
-SHARD_BYTES = 16_000
-DOC_CHUNK = 100  # pages per page file: about 7 KB of names and titles
+# A term or title file's size. Smaller files mean fewer bytes per query but a
+# longer manifest and more requests; at 1,000 essays 8 KB gives a one-word query
+# about 35 KB of index in 5 files.
+SHARD_BYTES = 8_000
+DOC_CHUNK = 50  # pages per page file: about 3 KB of names and titles
 
 
 # --- pure: Sphinx's index in, files out -------------------------------------------
@@ -89,13 +94,29 @@ def _dumps(data: Any) -> bytes:
 def _named(prefix: str, data: Any) -> tuple[str, bytes]:
     """A file named by its content: a reader's browser never mixes two builds' files."""
     body = _dumps(data)
-    return f"{prefix}-{hashlib.sha256(body).hexdigest()[:12]}.json", body
+    return f"{prefix}-{hashlib.sha256(body).hexdigest()[:10]}.json", body
 
 
 def _gaps(files: int | Iterable[int]) -> list[int]:
     """A page list as the first page and the gaps after it: [7, 8, 12] -> [7, 1, 4]."""
     pages = [files] if isinstance(files, int) else sorted(files)
     return [b - a for a, b in zip([0, *pages], pages, strict=False)]
+
+
+def _place_gaps(places: Iterable[list[Any]]) -> list[Any]:
+    """Places [page, anchor, ...] sorted, each page as the gap from the one before, a bare gap when no anchor.
+
+    A part title shared by every essay lists a thousand pages: as gaps it
+    weighs a few bytes each instead of a dozen. Sorting also gives one order
+    where Sphinx lists places in the order pages were fed, which an incremental
+    build changes.
+    """
+    out: list[Any] = []
+    before = 0
+    for page, *rest in sorted(places, key=_dumps):
+        gap, before = page - before, page
+        out.append(gap if rest == [None] else [gap, *rest])
+    return out
 
 
 def _packs(items: list[tuple[Any, int]], limit: int) -> list[list[Any]]:
@@ -111,7 +132,34 @@ def _packs(items: list[tuple[Any, int]], limit: int) -> list[list[Any]]:
     return packs
 
 
-def shard_index(index: Mapping[str, Any], *, limit: int = SHARD_BYTES, chunk: int = DOC_CHUNK) -> dict[str, bytes]:
+def glossary_definitions(docname: str, doctree: nodes.Node) -> dict[str, str]:
+    """Each glossary entry's first paragraph, by ``docname#anchor``: a glossary result's summary.
+
+    The search page shows a glossary entry with its definition; at 1,000 essays
+    the glossary page lists every use of every term and weighs megabytes, so the
+    definitions travel in the manifest instead of being read from that page.
+    """
+    found = {}
+    for glossary in doctree.findall(addnodes.glossary):
+        for item in glossary.findall(nodes.definition_list_item):
+            definition = next((c for c in item.children if isinstance(c, nodes.definition)), None)
+            first = next(iter(definition.findall(nodes.paragraph)), None) if definition is not None else None
+            if first is None:
+                continue
+            text = " ".join(first.astext().split())
+            for term in (c for c in item.children if isinstance(c, nodes.term)):
+                for anchor in term["ids"]:
+                    found[f"{docname}#{anchor}"] = text
+    return found
+
+
+def shard_index(
+    index: Mapping[str, Any],
+    *,
+    definitions: Mapping[str, str] | None = None,
+    limit: int = SHARD_BYTES,
+    chunk: int = DOC_CHUNK,
+) -> dict[str, bytes]:
     """Cut a Sphinx search index into ``manifest.json`` and the files it names."""
     files: dict[str, bytes] = {}
     terms, titleterms = index["terms"], index["titleterms"]
@@ -137,9 +185,7 @@ def shard_index(index: Mapping[str, Any], *, limit: int = SHARD_BYTES, chunk: in
     # Titles and index entries by their length in JavaScript.
     # Each title's places in one order: Sphinx lists them in the order pages were
     # fed, which an incremental build changes, and results are sorted anyway.
-    entries = [
-        (kind, k, sorted(v, key=_dumps)) for kind in ("alltitles", "indexentries") for k, v in index[kind].items()
-    ]
+    entries = [(kind, k, _place_gaps(v)) for kind in ("alltitles", "indexentries") for k, v in index[kind].items()]
     entries.sort(key=lambda e: (js_length(e[1]), _js_order(e[1]), e[0]))
     title_files = []
     for pack in _packs([(e, len(_dumps(e[1])) + len(_dumps(e[2])) + 2) for e in entries], limit):
@@ -172,7 +218,13 @@ def shard_index(index: Mapping[str, Any], *, limit: int = SHARD_BYTES, chunk: in
         "objects": objects,
         "objnames": index["objnames"],
         "objtypes": index["objtypes"],
+        "definitions": None,
     }
+    if definitions:
+        # Their own file: only a query that lists a glossary entry needs them.
+        name, data = _named("g", dict(definitions))
+        files[name] = data
+        manifest["definitions"] = name
     files["manifest.json"] = _dumps(manifest)
     return files
 
@@ -225,7 +277,12 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
         shutil.rmtree(folder, ignore_errors=True)
         return
     source = outdir / app.builder.searchindex_filename
-    files = shard_index(parse_searchindex(source.read_text("utf-8")))
+    index = parse_searchindex(source.read_text("utf-8"))
+    definitions: dict[str, str] = {}
+    for n in sorted({o[0] for group in index["objects"].values() for o in group}):
+        docname = index["docnames"][n]
+        definitions.update(glossary_definitions(docname, app.env.get_doctree(docname)))
+    files = shard_index(index, definitions=definitions)
     folder.mkdir(exist_ok=True)
     written = 0
     for name, data in files.items():
