@@ -514,7 +514,9 @@
       let shown = 0;
       let firstLink = null;
       while (next < results.length && shown < BATCH) {
-        for (let k = next + 1; k <= next + LOOKAHEAD && k < results.length; k++) prepare(k);
+        // Until one result is listed, nothing is fetched ahead: the first may be the one.
+        const ahead = listed.size ? LOOKAHEAD : 0;
+        for (let k = next + 1; k <= next + ahead && k < results.length; k++) prepare(k);
         const { result, keep } = await prepare(next++);
         const key = `${result[0]}${result[2]}`;
         if (!keep || listed.has(key)) continue;
