@@ -184,7 +184,7 @@ def _loads_whole_index(out: Path) -> bool:
 def test_a_small_book_keeps_sphinx_whole_index(tmp_path):
     out = _build(tmp_path)
     assert _loads_whole_index(out)
-    assert (out / "searchindex.js").stat().st_size < 80_000
+    assert (out / "searchindex.js").stat().st_size < 50_000
     assert not (out / FOLDER).exists()
 
 

@@ -1,8 +1,13 @@
 /*
- * Search that lands on the hit.
+ * Search that lands on the hit, and stays small at any size.
  *
- * Sphinx's search page links each result to the top of its page. On the search
- * page this script
+ * On the search page this script runs Sphinx's own search (its stemmer, scores
+ * and result kinds) on one of two indexes: Sphinx's whole searchindex.js for a
+ * small book, or, for a large one, the few files of it that a query needs
+ * (_searchindex/, written by essaybook/search.py; the page names their manifest
+ * in <meta name="essaybook-search-index">). Then it
+ *   - lists results 20 at a time ("More results" for the next), fetching the
+ *     pages behind the summaries two at a time,
  *   - keeps only the pages that hold every quoted phrase of the query
  *     ("one hell of a" matches those words in that order, not each word anywhere),
  *   - centres the summary of each result on the phrase,
@@ -12,8 +17,8 @@
  * holds the query (the essay's own text first, then any paragraph, term or list
  * item), scroll it into view, mark it, and wrap the words in <mark>.
  *
- * Everything works on text nodes and textContent: nothing from a page or a
- * query is ever parsed as HTML.
+ * Everything works on text nodes and textContent: nothing from a page, an index
+ * file or a query is ever parsed as HTML.
  */
 (() => {
   "use strict";

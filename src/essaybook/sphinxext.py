@@ -626,7 +626,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # search page and the index files depend on them, and every HTML build
     # writes both: no page needs reading or writing again ("").
     app.add_config_value("essaybook_search", "auto", "", types=ENUM("auto", "whole", "sharded"))
-    app.add_config_value("essaybook_search_whole_max", 80_000, "", types=frozenset({int}))
+    app.add_config_value("essaybook_search_whole_max", 50_000, "", types=frozenset({int}))
     app.add_directive("book-chapters", BookChapters)
     app.add_directive("provenance", Provenance)
     app.add_directive("apparatus", Apparatus)
