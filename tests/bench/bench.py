@@ -416,7 +416,7 @@ def search_report(rows: dict[str, Any]) -> list[str]:
 # --- the editor's loop: where a rebuild's time goes, and save to reload ----------------
 
 
-def edit_note(project: Path, index: int) -> str:
+def edit_note_words(project: Path, index: int) -> str:
     """Change the text of one note of essay ``index`` in conf/notes.toml, as an editor would; the new words."""
     notes = project / "conf" / "notes.toml"
     text = notes.read_text("utf-8")
@@ -428,9 +428,9 @@ def edit_note(project: Path, index: int) -> str:
 
 
 def build_phases(project: Path) -> dict[str, Any]:
-    """One ``sphinx-build`` as ``make html`` runs it (serial), timed per phase by phases.py."""
+    """One ``sphinx-build`` as ``make html`` runs it (serial), timed per phase by phase_times.py."""
     out = project / "_build"
-    args = [PY, str(HERE / "phases.py"), "-b", "html", "-q", "-d", str(out / ".doctrees"), "docs", str(out)]
+    args = [PY, str(HERE / "phase_times.py"), "-b", "html", "-q", "-d", str(out / ".doctrees"), "docs", str(out)]
     result = run(args, project)
     found = json.loads(result["stdout"].strip().splitlines()[-1])
     return {"wall_s": result["seconds"], **found}
@@ -444,7 +444,7 @@ def phase_runs(n: int) -> dict[str, Any]:
     log(f"phases at {n} essays: no-op rebuild")
     noop = build_phases(project)
     log(f"phases at {n} essays: one note edited")
-    edit_note(project, n // 2)
+    edit_note_words(project, n // 2)
     note = build_phases(project)
     return {"essays": n, "clean_s": clean["seconds"], "load": load(), "noop": noop, "note_edit": note}
 
@@ -481,7 +481,7 @@ def save_to_reload(n: int) -> dict[str, Any]:
             tab.goto(server.url + note_page)
             time.sleep(2)  # let the seed's build settle before the next save
             t = time.perf_counter()
-            words = edit_note(project, index)
+            words = edit_note_words(project, index)
             wait_for_text(tab, words)
             found["note_s"] = time.perf_counter() - t
         finally:
@@ -527,7 +527,7 @@ def editor_loop_report(res: dict[str, Any]) -> str:
         f"Run {res['started']} on {os.cpu_count()} CPUs; load average {res['load_start']} at the start, "
         f"{res.get('load_end', '(unfinished)')} at the end (a shared machine: other work slows a run).",
         "",
-        "## Phases of one rebuild (seconds, serial build as `make html` runs it; tests/bench/phases.py)",
+        "## Phases of one rebuild (seconds, serial build as `make html` runs it; tests/bench/phase_times.py)",
         "",
         "Indented rows are part of the row above. “pages” rows sum over every page written.",
         "",

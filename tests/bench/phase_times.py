@@ -1,6 +1,6 @@
 """Where one ``sphinx-build`` spends its time: the build run in this process with timers round its phases.
 
-Not a test. ``python phases.py SPHINX-ARGS...`` runs ``sphinx-build SPHINX-ARGS``
+Not a test. ``python phase_times.py SPHINX-ARGS...`` runs ``sphinx-build SPHINX-ARGS``
 (as ``make html`` runs it) after wrapping the functions that make up each phase
 with a wall-clock timer, and prints one JSON object on its last line: seconds
 per phase, and the whole run from the start of this process. Wrapping costs a
