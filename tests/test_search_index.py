@@ -16,7 +16,7 @@ import pytest
 from sphinx.search import js_index
 from sphinx.testing.util import SphinxTestApp
 
-from essaybook.search import DOC_CHUNK, FOLDER, js_length, parse_searchindex, shard_index
+from essaybook.search import DOC_CHUNK, FOLDER, SLUG, js_length, page_folder, parse_searchindex, shard_index
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,7 +24,7 @@ WORDS = ["a", "ab", "abc", "abd", "b", "bé", "z", "ﬀ", "𝒜x", "ｚ", "\uffe
 
 
 def _index(n_docs: int = 250, spread: int = 1) -> dict:
-    docnames = [f"book/e{i:04d}" for i in range(n_docs)]
+    docnames = [f"book/e{i:04d}/index" for i in range(n_docs)]
     terms = {}
     for k, word in enumerate(WORDS * spread):
         word = word if spread == 1 else f"{word}{k}"
@@ -40,9 +40,14 @@ def _index(n_docs: int = 250, spread: int = 1) -> dict:
         "objnames": {"0": ["std", "term", "glossary term"]},
         "objtypes": {"0": "std:term"},
         "envversion": {"sphinx": 65},
-        "alltitles": {"x" * n: [[n % n_docs, None]] for n in range(1, 120)} | {"𝒜𝒜": [[1, "s"], [0, None], [9, "t"]]},
+        "alltitles": {"x" * n: [[n % n_docs, None]] for n in range(1, 120)}
+        | {"𝒜𝒜": [[1, "s"], [0, None], [9, "t"]], "Part three": [[i, f"e{i:04d}-part-3"] for i in range(0, n_docs, 3)]},
         "indexentries": {"goatee": [[7, "term-goatee", True]], "see goatee beard": [[7, "term-goatee", False]]},
     }
+
+
+def _dumps_size(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _utf16(text: str) -> bytes:
@@ -57,13 +62,15 @@ def _load(files: dict[str, bytes], name: str):
     return json.loads(files[name])
 
 
-def _unplace(places: list) -> list:
-    out, page = [], 0
-    for place in places:
-        gap, *rest = place if isinstance(place, list) else [place, None]
-        page += gap
-        out.append([page, *rest])
-    return out
+def _unplace(groups: list, docnames: list[str]) -> list:
+    out = []
+    for *head, gaps in groups:
+        for page in _ungap(gaps):
+            anchor = head[0]
+            if isinstance(anchor, str):
+                anchor = anchor.replace(SLUG, page_folder(docnames[page]))
+            out.append([page, anchor, *head[1:]])
+    return sorted(out, key=json.dumps)
 
 
 def _ungap(gaps: list[int]) -> list[int]:
@@ -111,10 +118,14 @@ def test_a_query_reads_every_title_it_could_match(query_length):
     assert len(manifest["titles"]) > 3
     read = [_load(files, name) for shortest, name in manifest["titles"] if shortest <= 2 * query_length]
     for kind in ("alltitles", "indexentries"):
-        held = {k: _unplace(v) for part in read for k, v in part[kind].items()}
+        held = {k: _unplace(v, index["docnames"]) for part in read for k, v in part[kind].items()}
         for key, value in index[kind].items():
             if js_length(key) <= 2 * query_length:
                 assert held.get(key) == sorted(value, key=json.dumps), (kind, key)
+    # A title shared by many pages, its anchors made of each page's folder, weighs a few bytes a page.
+    shared = next(_load(files, n) for _, n in manifest["titles"] if "Part three" in _load(files, n)["alltitles"])
+    assert shared["alltitles"]["Part three"][0][0] == SLUG + "-part-3"
+    assert len(_dumps_size(shared["alltitles"]["Part three"])) < 4 * len(index["alltitles"]["Part three"])
     everything = [_load(files, name) for _, name in manifest["titles"]]
     assert sum(len(p["alltitles"]) for p in everything) == len(index["alltitles"])
 
@@ -130,7 +141,7 @@ def test_pages_are_named_in_chunks_and_objects_carry_their_pages():
     assert manifest["count"] == 250 and manifest["chunk"] == DOC_CHUNK
     pages = [p for name in manifest["docs"] for p in _load(files, name)]
     assert pages == [[d, t] for d, t in zip(index["docnames"], index["titles"], strict=True)]
-    assert manifest["known"] == {"7": ["book/e0007", "Title 7"]}
+    assert manifest["known"] == {"7": ["book/e0007/index", "Title 7"]}
     assert manifest["objects"] == index["objects"]
     assert manifest["definitions"] is None
     with_definitions = shard_index(index, definitions={"book/e0007#term-goatee": "A small beard."})

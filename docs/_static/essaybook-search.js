@@ -325,14 +325,18 @@
     return gaps.map((gap) => (page += gap));
   };
 
-  /** Places written as gaps (search.py's _place_gaps) as Sphinx's [page, anchor, ...]. */
-  const unplace = (places) => {
-    let page = 0;
-    return places.map((place) => {
-      const [gap, ...rest] = Array.isArray(place) ? place : [place, null];
-      page += gap;
-      return [page, ...rest];
+  /** Places as search.py's _places writes them ([anchor, ..., [gaps]] groups) as Sphinx's [page, anchor, ...]. */
+  const unplace = (groups) =>
+    groups.flatMap((group) => {
+      const head = group.slice(0, -1);
+      let page = 0;
+      return group[group.length - 1].map((gap) => [(page += gap), ...head]);
     });
+
+  const SLUG = "\u0003"; // in an anchor: the name of its page's folder
+  const pageFolder = (docName) => {
+    const parts = docName.split("/");
+    return parts.length > 1 ? parts[parts.length - 2] : "";
   };
 
   /** A Sphinx index with what the parsed query can match, and placeholders for the other pages. */
@@ -381,7 +385,10 @@
   const resolve = async (result) => {
     const numbers = new Set();
     result.forEach((v) => typeof v === "string" && [...v.matchAll(PLACEHOLDER)].forEach((m) => numbers.add(+m[1])));
-    if (!numbers.size) return result;
+    if (!numbers.size) {
+      const anchor = typeof result[2] === "string" ? result[2].replace(SLUG, pageFolder(result[0])) : result[2];
+      return [...result.slice(0, 2), anchor, ...result.slice(3)];
+    }
     const manifest = await fetchJSON("manifest.json");
     const known = new Map();
     for (const n of numbers) {
@@ -389,9 +396,11 @@
       const list = await fetchJSON(manifest.docs[chunk]);
       known.set(n, list[n - chunk * manifest.chunk]);
     }
-    return result.map((v, i) =>
+    const named = result.map((v, i) =>
       typeof v === "string" ? v.replace(PLACEHOLDER, (_, n) => known.get(+n)[i === 0 || i === 5 ? 0 : 1]) : v,
     );
+    if (typeof named[2] === "string") named[2] = named[2].replace(SLUG, pageFolder(named[0]));
+    return named;
   };
 
   /**

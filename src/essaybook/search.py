@@ -55,6 +55,7 @@ __all__ = [
     "glossary_definitions",
     "html_page_context",
     "js_length",
+    "page_folder",
     "parse_searchindex",
     "shard_index",
 ]
@@ -103,20 +104,32 @@ def _gaps(files: int | Iterable[int]) -> list[int]:
     return [b - a for a, b in zip([0, *pages], pages, strict=False)]
 
 
-def _place_gaps(places: Iterable[list[Any]]) -> list[Any]:
-    """Places [page, anchor, ...] sorted, each page as the gap from the one before, a bare gap when no anchor.
+SLUG = "\u0003"  # in a written anchor: the name of its page's folder ("essay-0042")
 
-    A part title shared by every essay lists a thousand pages: as gaps it
-    weighs a few bytes each instead of a dozen. Sorting also gives one order
-    where Sphinx lists places in the order pages were fed, which an incremental
-    build changes.
+
+def page_folder(docname: str) -> str:
+    """The folder a page is in, which its anchors often repeat: "book/essay-0042/index" -> "essay-0042"."""
+    parts = docname.split("/")
+    return parts[-2] if len(parts) > 1 else ""
+
+
+def _places(places: Iterable[list[Any]], docnames: list[str]) -> list[list[Any]]:
+    """Places [page, anchor, ...] grouped by what follows the page, each group's pages as gaps.
+
+    A part title shared by every essay lists a thousand pages, each with an
+    anchor made of the essay's folder and the part ("essay-0042-part-3"). With
+    the folder written as SLUG the anchors are one, and the group is
+    ``[anchor, ..., [gaps]]``: a few bytes a page instead of two dozen. The
+    groups and their pages are sorted, where Sphinx lists places in the order
+    pages were fed, which an incremental build changes.
     """
-    out: list[Any] = []
-    before = 0
-    for page, *rest in sorted(places, key=_dumps):
-        gap, before = page - before, page
-        out.append(gap if rest == [None] else [gap, *rest])
-    return out
+    groups: dict[str, list[int]] = {}
+    for page, anchor, *rest in places:
+        folder = page_folder(docnames[page])
+        if isinstance(anchor, str) and folder and folder in anchor:
+            anchor = anchor.replace(folder, SLUG, 1)
+        groups.setdefault(json.dumps([anchor, *rest]), []).append(page)
+    return [[*json.loads(key), _gaps(pages)] for key, pages in sorted(groups.items())]
 
 
 def _packs(items: list[tuple[Any, int]], limit: int) -> list[list[Any]]:
@@ -185,7 +198,10 @@ def shard_index(
     # Titles and index entries by their length in JavaScript.
     # Each title's places in one order: Sphinx lists them in the order pages were
     # fed, which an incremental build changes, and results are sorted anyway.
-    entries = [(kind, k, _place_gaps(v)) for kind in ("alltitles", "indexentries") for k, v in index[kind].items()]
+    docnames = index["docnames"]
+    entries = [
+        (kind, k, _places(v, docnames)) for kind in ("alltitles", "indexentries") for k, v in index[kind].items()
+    ]
     entries.sort(key=lambda e: (js_length(e[1]), _js_order(e[1]), e[0]))
     title_files = []
     for pack in _packs([(e, len(_dumps(e[1])) + len(_dumps(e[2])) + 2) for e in entries], limit):
