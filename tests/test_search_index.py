@@ -195,6 +195,10 @@ def _loads_whole_index(out: Path) -> bool:
 def test_a_small_book_keeps_sphinx_whole_index(tmp_path):
     out = _build(tmp_path)
     assert _loads_whole_index(out)
+    # The search page leaves out what it never uses; other pages keep it.
+    search, about = ((out / p).read_text("utf-8") for p in ("search.html", "about.html"))
+    for name in ("pygments.css", "essaybook-previews.js"):
+        assert name not in search and name in about, name
     assert (out / "searchindex.js").stat().st_size < 50_000
     assert not (out / FOLDER).exists()
 

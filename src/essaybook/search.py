@@ -281,6 +281,18 @@ def html_page_context(app: Sphinx, pagename: str, templatename: str, context: di
         return
     sharded = _SHARDED[app] = _sharded(app)
     context["essaybook_search_manifest"] = f"{FOLDER}/manifest.json" if sharded else ""
+    # What the search page never uses, 31 kB of its 300 kB budget: code colours
+    # (its summaries are plain text) and the term and note previews (it has no term links).
+    for key in ("css_files", "script_files"):
+        if key in context:
+            context[key] = [f for f in context[key] if _file_name(f) not in NOT_ON_SEARCH_PAGE]
+
+
+NOT_ON_SEARCH_PAGE = frozenset({"pygments.css", "essaybook-previews.js"})
+
+
+def _file_name(asset: Any) -> str:
+    return Path(str(getattr(asset, "filename", asset))).name
 
 
 def build_finished(app: Sphinx, exception: BaseException | None) -> None:
