@@ -429,6 +429,33 @@
 
   // --- showing results --------------------------------------------------------------
 
+  // Sphinx's own wording, translated when the catalog has a translation. Its
+  // _finishSearch is not used: the en_GB catalog gives "" for these messages and a
+  // plural rule that yields true/false, so it wrote nothing or threw.
+  const say = (text) => Documentation.gettext(text) || text;
+  const sayCount = (one, many, n) => {
+    let said;
+    try {
+      said = Documentation.ngettext(one, many, n);
+    } catch (err) {
+      said = "";
+    }
+    return (typeof said === "string" && said) || (n === 1 ? one : many);
+  };
+  const finishSearch = (count) => {
+    Search.stopPulse();
+    Search.title.innerText = say("Search Results");
+    Search.status.innerText = count
+      ? sayCount(
+          "Search finished, found one page matching the search query.",
+          "Search finished, found ${resultCount} pages matching the search query.",
+          count,
+        ).replace("${resultCount}", count)
+      : say(
+          "Your search did not match any documents. Please make sure that all words are spelled correctly and that you've selected enough categories.",
+        );
+  };
+
   const BATCH = 20; // results shown at once; "More results" shows the next ones
   const LOOKAHEAD = 1; // results prepared (named, and fetched for a phrase) ahead of the one shown
   const KIND_RANK = { object: 0, title: 1, index: 2, text: 3 };
@@ -543,11 +570,11 @@
     };
     const finish = () => {
       if (next >= results.length) {
-        _finishSearch(listed.size);
+        finishSearch(listed.size);
         return;
       }
       // Without a phrase every result is known to match; with one, only those fetched so far are.
-      _finishSearch(phrases.length ? listed.size : results.length);
+      finishSearch(phrases.length ? listed.size : results.length);
       Search.status.innerText = phrases.length
         ? `Search finished, showing the first ${listed.size} pages that hold the phrase.`
         : `${Search.status.innerText} Showing the first ${listed.size}.`;
@@ -584,7 +611,7 @@
         .then((results) => showResults(onePerPlace(results), phrases, highlightTerms))
         .catch((err) => {
           Search.stopPulse();
-          Search.title.innerText = "Search Results";
+          Search.title.innerText = say("Search Results");
           Search.status.innerText = `The search index could not be loaded (${err.message}). Reload the page to try again.`;
         });
     };
