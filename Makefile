@@ -65,9 +65,12 @@ serve: ## Serve _build/html on http://127.0.0.1:$(PORT)/ (search needs http)
 	@test -f $(BUILDDIR)/html/index.html || { echo "No book yet: run 'make html' first."; exit 1; }
 	$(PYTHON) -m http.server --bind 127.0.0.1 --directory $(BUILDDIR)/html $(PORT)
 
+# The extension rewrites docs/book/ during every build, so watching it would start a
+# second build after each change. sphinx-autobuild resolves --ignore against this
+# folder, so the path is given as it is (a glob such as '*/docs/book/*' never matches).
 livehtml: $(STAMP) ## Rebuild on every change to seeds/, conf/, docs/ or src/, with live reload
 	$(BIN)/sphinx-autobuild docs $(BUILDDIR)/livehtml $(SPHINXOPTS) --host 127.0.0.1 --port $(PORT) \
-		--watch seeds --watch conf --watch src --ignore '*/docs/book/*'
+		--watch seeds --watch conf --watch src --ignore docs/book
 
 check: $(STAMP) ## Check seeds/ and conf/ and print every problem, without building
 	$(BIN)/python -m essaybook check

@@ -1,8 +1,13 @@
 /*
- * Search that lands on the hit.
+ * Search that lands on the hit, and stays small at any size.
  *
- * Sphinx's search page links each result to the top of its page. On the search
- * page this script
+ * On the search page this script runs Sphinx's own search (its stemmer, scores
+ * and result kinds) on one of two indexes: Sphinx's whole searchindex.js for a
+ * small book, or, for a large one, the few files of it that a query needs
+ * (_searchindex/, written by essaybook/search.py; the page names their manifest
+ * in <meta name="essaybook-search-index">). Then it
+ *   - lists results 20 at a time ("More results" for the next), fetching the
+ *     pages behind the summaries two at a time,
  *   - keeps only the pages that hold every quoted phrase of the query
  *     ("one hell of a" matches those words in that order, not each word anywhere),
  *   - centres the summary of each result on the phrase,
@@ -12,8 +17,8 @@
  * holds the query (the essay's own text first, then any paragraph, term or list
  * item), scroll it into view, mark it, and wrap the words in <mark>.
  *
- * Everything works on text nodes and textContent: nothing from a page or a
- * query is ever parsed as HTML.
+ * Everything works on text nodes and textContent: nothing from a page, an index
+ * file or a query is ever parsed as HTML.
  */
 (() => {
   "use strict";
@@ -168,12 +173,34 @@
 
   // --- the search page ------------------------------------------------------------
 
+  // Pages are fetched two at a time, in the order asked for: a long result list
+  // asks for many summaries at once, and the first ones should not wait behind the rest.
+  const queue = [];
+  let inFlight = 0;
+  const throttled = (url) =>
+    new Promise((resolve, reject) => {
+      queue.push({ url, resolve, reject });
+      pump();
+    });
+  const pump = () => {
+    while (inFlight < 2 && queue.length) {
+      const { url, resolve, reject } = queue.shift();
+      inFlight++;
+      fetch(url)
+        .then(resolve, reject)
+        .finally(() => {
+          inFlight--;
+          pump();
+        });
+    }
+  };
+
   const pages = new Map();
   const fetchPage = (url) => {
     if (!pages.has(url)) {
       pages.set(
         url,
-        fetch(url)
+        throttled(url)
           .then((r) => (r.ok ? r.text() : ""))
           .then((html) => new DOMParser().parseFromString(html, "text/html"))
           .catch(() => null),
@@ -233,104 +260,361 @@
     return p;
   };
 
-  /**
-   * Results as Sphinx ranks them (lowest first), cleaned up: where the page was
-   * fetched, an anchor it does not have becomes the page itself; a place listed
-   * twice is listed once, as a glossary entry if it is one.
-   */
-  const tidy = (results, docs) => {
-    const KIND_RANK = { object: 0, title: 1, index: 2, text: 3 };
-    const entries = results.map((result, i) => {
-      const doc = docs[i];
-      let anchor = result[2];
-      if (anchor && doc && !doc.getElementById(decodeURIComponent(anchor.slice(1)))) anchor = "";
-      const fixed = [...result];
-      fixed[2] = anchor;
-      if (anchor !== result[2] && fixed[6] === "index") fixed[6] = "text";
-      return { result: fixed, doc, key: `${fixed[0]}${anchor}` };
-    });
-    const best = new Map();
-    entries.forEach((entry, i) => {
-      const other = best.get(entry.key);
-      const rank = KIND_RANK[entry.result[6]] ?? 9;
-      if (!other || rank < other.rank || (rank === other.rank && i > other.i)) best.set(entry.key, { i, rank });
-    });
-    return entries.filter((entry, i) => best.get(entry.key).i === i);
-  };
-
   let findValue = "";
 
+  /** A summary centred on the first place the query matches (the phrase, else a word). */
+  const makeSummary = (doc, anchor) => {
+    const text = resultText(doc, anchor);
+    if (!text) return null;
+    const { phrases, words } = parseQuery(findValue);
+    const patterns = [...phrases.map(phraseRegExp), ...words.map(wordRegExp)];
+    const at = patterns.map((re) => text.search(re)).find((i) => i >= 0);
+    return summaryParagraph(text, at === undefined ? 0 : at);
+  };
+
+  // --- the index: Sphinx's whole file, or the few files of it a query needs ----------
+  //
+  // essaybook/search.py cuts a large book's index into _searchindex/; the search
+  // page then names its manifest in <meta name="essaybook-search-index">. From the
+  // files a query needs, this rebuilds a Sphinx index holding just those words and
+  // runs Sphinx's own _performSearch on it, so stems, scores and kinds stay Sphinx's.
+  // Pages known only by number stand in the results as placeholders until the
+  // results are shown, when their names and titles are fetched.
+
+  const indexMeta = document.querySelector('meta[name="essaybook-search-index"]');
+  const manifestUrl = indexMeta ? new URL(indexMeta.content, location.href) : null;
+
+  const files = new Map();
+  const fetchJSON = (name) => {
+    if (!files.has(name)) {
+      files.set(
+        name,
+        fetch(new URL(name, manifestUrl)).then((r) => {
+          if (!r.ok) throw new Error(`${name}: HTTP ${r.status}`);
+          return r.json();
+        }),
+      );
+    }
+    return files.get(name);
+  };
+
+  const placeholder = (n) => `\u0001${String(n).padStart(8, "0")}\u0002`;
+  const PLACEHOLDER = /\u0001(\d{8})\u0002/g;
+
+  /** The position of the range [first word, file] that holds `word` (ranges sorted by first word). */
+  const rangeOf = (ranges, word) => {
+    let lo = 0;
+    let hi = ranges.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (ranges[mid][0] <= word) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+
+  /** The term files for `word`; with `partial`, also those of longer words that begin with it. */
+  const termFiles = (manifest, word, partial) => {
+    const from = rangeOf(manifest.terms, word);
+    const to = partial ? rangeOf(manifest.terms, `${word}\uffff`) : from;
+    return manifest.terms.slice(from, to + 1).map((range) => range[1]);
+  };
+
+  const ungap = (gaps) => {
+    let page = 0;
+    return gaps.map((gap) => (page += gap));
+  };
+
+  /** Places as search.py's _places writes them ([anchor, ..., [gaps]] groups) as Sphinx's [page, anchor, ...]. */
+  const unplace = (groups) =>
+    groups.flatMap((group) => {
+      const head = group.slice(0, -1);
+      let page = 0;
+      return group[group.length - 1].map((gap) => [(page += gap), ...head]);
+    });
+
+  const SLUG = "\u0003"; // in an anchor: the name of its page's folder
+  const pageFolder = (docName) => {
+    const parts = docName.split("/");
+    return parts.length > 1 ? parts[parts.length - 2] : "";
+  };
+
+  /** A Sphinx index with what the parsed query can match, and placeholders for the other pages. */
+  const partialIndex = async ([query, searchTerms, excludedTerms]) => {
+    const manifest = await fetchJSON("manifest.json");
+    const names = new Set();
+    // Sphinx looks for words longer than two letters inside longer words as well.
+    searchTerms.forEach((w) => termFiles(manifest, w, w.length > 2).forEach((n) => names.add(n)));
+    excludedTerms.forEach((w) => termFiles(manifest, w, false).forEach((n) => names.add(n)));
+    // Sphinx matches a title or index entry only if it is at most twice as long as the query.
+    const length = query.toLowerCase().trim().length;
+    manifest.titles.forEach(([shortest, name]) => {
+      if (shortest <= 2 * length) names.add(name);
+    });
+    const parts = await Promise.all([...names].map(fetchJSON));
+    const index = {
+      terms: {},
+      titleterms: {},
+      alltitles: {},
+      indexentries: {},
+      objects: manifest.objects,
+      objnames: manifest.objnames,
+      objtypes: manifest.objtypes,
+      docnames: [],
+      titles: [],
+      filenames: [],
+    };
+    for (const part of parts) {
+      for (const key of ["terms", "titleterms"]) {
+        for (const [word, gaps] of Object.entries(part[key] || {})) index[key][word] = ungap(gaps);
+      }
+      for (const key of ["alltitles", "indexentries"]) {
+        for (const [title, places] of Object.entries(part[key] || {})) index[key][title] = unplace(places);
+      }
+    }
+    for (let n = 0; n < manifest.count; n++) {
+      const known = manifest.known[n];
+      index.docnames.push(known ? known[0] : placeholder(n));
+      index.titles.push(known ? known[1] : placeholder(n));
+      index.filenames.push(placeholder(n));
+    }
+    return index;
+  };
+
+  /** A result with its placeholders replaced by the page's name (docname, file) or title (the rest). */
+  const resolve = async (result) => {
+    const numbers = new Set();
+    result.forEach((v) => typeof v === "string" && [...v.matchAll(PLACEHOLDER)].forEach((m) => numbers.add(+m[1])));
+    if (!numbers.size) {
+      const anchor = typeof result[2] === "string" ? result[2].replace(SLUG, pageFolder(result[0])) : result[2];
+      return [...result.slice(0, 2), anchor, ...result.slice(3)];
+    }
+    const manifest = await fetchJSON("manifest.json");
+    const known = new Map();
+    for (const n of numbers) {
+      const chunk = Math.floor(n / manifest.chunk);
+      const list = await fetchJSON(manifest.docs[chunk]);
+      known.set(n, list[n - chunk * manifest.chunk]);
+    }
+    const named = result.map((v, i) =>
+      typeof v === "string" ? v.replace(PLACEHOLDER, (_, n) => known.get(+n)[i === 0 || i === 5 ? 0 : 1]) : v,
+    );
+    if (typeof named[2] === "string") named[2] = named[2].replace(SLUG, pageFolder(named[0]));
+    return named;
+  };
+
+  /**
+   * A quoted phrase is only checked by fetching pages, so the pages whose text
+   * holds every word of the query come first, in reading order: a page that
+   * matched a word only by its title (Sphinx's strongest score) rarely holds the
+   * phrase, and at 1,000 essays checking those first fetched megabytes.
+   * Other kinds (glossary entries, titles) keep Sphinx's order, ahead.
+   */
+  const phraseOrder = (results, searchTerms) => {
+    const { terms, filenames } = Search._index;
+    const fileNumber = new Map(filenames.map((f, i) => [f, i]));
+    const holders = [...searchTerms].map((w) => new Set([].concat(terms[w] ?? [])));
+    const inText = (r) => r[6] === "text" && holders.every((h) => h.has(fileNumber.get(r[5])));
+    const first = results.filter((r) => r[6] !== "text");
+    const text = results.filter(inText).sort((a, b) => fileNumber.get(a[5]) - fileNumber.get(b[5]));
+    return [...first, ...text, ...results.filter((r) => r[6] === "text" && !inText(r))];
+  };
+
+  /** Sphinx's results for the parsed query, best first. */
+  const rank = async (parsed, phrases) => {
+    if (manifestUrl) Search._index = await partialIndex(parsed);
+    const results = Search._performSearch(...parsed).reverse();
+    return phrases.length ? phraseOrder(results, parsed[1]) : results;
+  };
+
+  // --- showing results --------------------------------------------------------------
+
+  // Sphinx's own wording, translated when the catalog has a translation. Its
+  // _finishSearch is not used: the en_GB catalog gives "" for these messages and a
+  // plural rule that yields true/false, so it wrote nothing or threw.
+  const say = (text) => Documentation.gettext(text) || text;
+  const sayCount = (one, many, n) => {
+    let said;
+    try {
+      said = Documentation.ngettext(one, many, n);
+    } catch (err) {
+      said = "";
+    }
+    return (typeof said === "string" && said) || (n === 1 ? one : many);
+  };
+  const finishSearch = (count) => {
+    Search.stopPulse();
+    Search.title.innerText = say("Search Results");
+    Search.status.innerText = count
+      ? sayCount(
+          "Search finished, found one page matching the search query.",
+          "Search finished, found ${resultCount} pages matching the search query.",
+          count,
+        ).replace("${resultCount}", count)
+      : say(
+          "Your search did not match any documents. Please make sure that all words are spelled correctly and that you've selected enough categories.",
+        );
+  };
+
+  const BATCH = 20; // results shown at once; "More results" shows the next ones
+  const LOOKAHEAD = 1; // results prepared (named, and fetched for a phrase) ahead of the one shown
+  const KIND_RANK = { object: 0, title: 1, index: 2, text: 3 };
+
+  /** Each place once: a glossary entry listed twice (object and index entry) stays the object. */
+  const onePerPlace = (results) => {
+    const best = new Map();
+    results.forEach((result, i) => {
+      const key = `${result[0]}${result[2]}`;
+      const rank = KIND_RANK[result[6]] ?? 9;
+      const other = best.get(key);
+      if (!other || rank < other.rank) best.set(key, { i, rank });
+    });
+    return results.filter((result, i) => best.get(`${result[0]}${result[2]}`).i === i);
+  };
+
+  const highlight = (item, highlightTerms) => {
+    if (typeof SPHINX_HIGHLIGHT_ENABLED !== "undefined" && SPHINX_HIGHLIGHT_ENABLED) {
+      highlightTerms.forEach((term) => _highlightText(item, term, "highlighted"));
+    }
+  };
+
+  /** One result as Sphinx lists it, with ?find= on its link and a summary from its page (or definition). */
+  const showItem = (result, highlightTerms) => {
+    const [docName, title, anchor, descr, score, , kind] = result;
+    const item = document.createElement("li");
+    item.classList.add(`kind-${kind}`);
+    const requestUrl = resultUrl(docName);
+    const linkUrl =
+      DOCUMENTATION_OPTIONS.BUILDER === "dirhtml" ? requestUrl : docName + DOCUMENTATION_OPTIONS.LINK_SUFFIX;
+    const url = new URL(linkUrl + anchor, location.href);
+    if (findValue) url.searchParams.set(PARAM, findValue);
+    const link = item.appendChild(document.createElement("a"));
+    link.href = url.href;
+    link.dataset.score = score;
+    link.textContent = title;
+    if (descr) {
+      item.appendChild(document.createElement("span")).textContent = ` (${descr})`;
+      highlight(item, highlightTerms);
+    }
+    if (kind === "object" && anchor.startsWith("#term-")) {
+      // A glossary entry: its definition is the summary, from the manifest when
+      // the index is in pieces (a large book's glossary page weighs megabytes).
+      const fromPage = () =>
+        fetchPage(requestUrl).then((doc) => {
+          const dt = doc && doc.getElementById(decodeURIComponent(anchor.slice(1)));
+          let dd = dt && dt.nextElementSibling;
+          while (dd && dd.tagName !== "DD") dd = dd.nextElementSibling;
+          const first = dd && dd.querySelector("p");
+          if (first) item.appendChild(summaryParagraph(first.textContent.replace(/\s+/g, " ").trim(), 0));
+        });
+      const known = manifestUrl
+        ? fetchJSON("manifest.json")
+            .then((m) => (m.definitions ? fetchJSON(m.definitions) : {}))
+            .then((definitions) => definitions[docName + anchor])
+        : null;
+      Promise.resolve(known).then((text) => (text ? item.appendChild(summaryParagraph(text, 0)) : fromPage()));
+    } else if (!descr && DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY) {
+      fetchPage(requestUrl).then((doc) => {
+        const summary = makeSummary(doc, anchor);
+        if (summary) item.appendChild(summary);
+        highlight(item, highlightTerms);
+      });
+    }
+    Search.output.appendChild(item);
+  };
+
+  /**
+   * Show `results` (best first) BATCH at a time. A quoted phrase keeps only the
+   * pages that hold it, so each page is fetched before it is listed, a few ahead;
+   * without a phrase a result is listed as soon as its page is named.
+   */
+  const showResults = (results, phrases, highlightTerms) => {
+    const prepared = new Map();
+    const prepare = (i) => {
+      if (!prepared.has(i)) {
+        prepared.set(
+          i,
+          (manifestUrl ? resolve(results[i]) : Promise.resolve(results[i])).then(async (result) => {
+            if (!phrases.length) return { result, keep: true };
+            const doc = await fetchPage(resultUrl(result[0]));
+            const fixed = [...result];
+            // An anchor the page does not have (a "see" entry) leads to the page itself.
+            if (fixed[2] && doc && !doc.getElementById(decodeURIComponent(fixed[2].slice(1)))) {
+              fixed[2] = "";
+              if (fixed[6] === "index") fixed[6] = "text";
+            }
+            return { result: fixed, keep: phrases.every((p) => phraseRegExp(p).test(resultText(doc, fixed[2]))) };
+          }),
+        );
+      }
+      return prepared.get(i);
+    };
+    const listed = new Set();
+    let next = 0;
+    const more = async () => {
+      let shown = 0;
+      let firstLink = null;
+      while (next < results.length && shown < BATCH) {
+        // Until one result is listed, nothing is fetched ahead: the first may be the one.
+        const ahead = listed.size ? LOOKAHEAD : 0;
+        for (let k = next + 1; k <= next + ahead && k < results.length; k++) prepare(k);
+        const { result, keep } = await prepare(next++);
+        const key = `${result[0]}${result[2]}`;
+        if (!keep || listed.has(key)) continue;
+        listed.add(key);
+        showItem(result, highlightTerms);
+        firstLink = firstLink || Search.output.lastElementChild.querySelector("a");
+        shown++;
+      }
+      return firstLink;
+    };
+    const finish = () => {
+      if (next >= results.length) {
+        finishSearch(listed.size);
+        return;
+      }
+      // Without a phrase every result is known to match; with one, only those fetched so far are.
+      finishSearch(phrases.length ? listed.size : results.length);
+      Search.status.innerText = phrases.length
+        ? `Search finished, showing the first ${listed.size} pages that hold the phrase.`
+        : `${Search.status.innerText} Showing the first ${listed.size}.`;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "essaybook-more";
+      button.textContent = "More results";
+      button.addEventListener("click", () => {
+        button.remove();
+        more().then((link) => {
+          finish();
+          if (link) link.focus();
+        });
+      });
+      Search.output.after(button);
+    };
+    more().then(finish);
+  };
+
   const setUpSearchPage = () => {
+    // With the sharded index there is no searchindex.js to wait for.
+    if (manifestUrl) Search._index = {};
 
     Search.query = (query) => {
       const parsed = Search._parseQuery(query);
-      const [, searchTerms, , highlightTerms] = parsed;
+      const [, , , highlightTerms] = parsed;
       // The result links carry the query; Sphinx's page-wide highlighting would repeat it.
       localStorage.removeItem("sphinx_highlight_terms");
       const { phrases } = parseQuery(query);
       const phraseWords = new Set(phrases.flatMap((p) => p.split(" ")));
       const words = [...highlightTerms].filter((t) => !phraseWords.has(t));
       findValue = [...phrases.map((p) => `"${p}"`), ...words].join(" ");
-      const results = Search._performSearch(...parsed);
-      // Only a quoted phrase needs the pages before listing (to keep those that hold it);
-      // otherwise results show at once and Sphinx fetches summaries one by one, as it does
-      // without this script, so a large book does not download every result page first.
-      const pages = phrases.length ? Promise.all(results.map((result) => fetchPage(resultUrl(result[0])))) : Promise.resolve([]);
-      pages.then((docs) => {
-        const kept = tidy(results, docs).filter(
-          ({ result, doc }) => !phrases.length || phrases.every((p) => phraseRegExp(p).test(resultText(doc, result[2]))),
-        );
-        const list = kept.map(({ result }) => result);
-        _displayNextItem(list, list.length, searchTerms, highlightTerms);
-      });
-    };
-
-    // Summaries centred on the first place the query matches (the phrase, else a word),
-    // from text whose blocks stay apart.
-    Search.makeSearchSummary = (htmlText, keywords, anchor) => {
-      const doc = new DOMParser().parseFromString(htmlText, "text/html");
-      const text = resultText(doc, anchor);
-      if (!text) return null;
-      const { phrases, words } = parseQuery(findValue);
-      const patterns = [...phrases.map(phraseRegExp), ...words.map(wordRegExp)];
-      const at = patterns.map((re) => text.search(re)).find((i) => i >= 0);
-      return summaryParagraph(text, at === undefined ? 0 : at);
-    };
-
-    const enhance = (item) => {
-      const link = item.querySelector(":scope > a[href]");
-      if (!link || link.dataset.essaybookFind) return;
-      link.dataset.essaybookFind = "1";
-      const url = new URL(link.getAttribute("href"), location.href);
-      if (findValue) url.searchParams.set(PARAM, findValue);
-      link.setAttribute("href", url.href);
-      // A glossary entry: its definition is the summary.
-      if (item.classList.contains("kind-object") && url.hash.startsWith("#term-")) {
-        url.hash = "";
-        url.search = "";
-        fetchPage(url.href).then((doc) => {
-          const dt = doc && doc.getElementById(decodeURIComponent(link.hash.slice(1)));
-          if (!dt) return;
-          let dd = dt.nextElementSibling;
-          while (dd && dd.tagName !== "DD") dd = dd.nextElementSibling;
-          const first = dd && dd.querySelector("p");
-          if (!first || item.querySelector("p.context")) return;
-          const text = first.textContent.replace(/\s+/g, " ").trim();
-          item.appendChild(summaryParagraph(text, 0));
+      rank(parsed, phrases)
+        .then((results) => showResults(onePerPlace(results), phrases, highlightTerms))
+        .catch((err) => {
+          Search.stopPulse();
+          Search.title.innerText = say("Search Results");
+          Search.status.innerText = `The search index could not be loaded (${err.message}). Reload the page to try again.`;
         });
-      }
     };
-
-    const results = document.getElementById("search-results");
-    if (results) {
-      new MutationObserver((records) => {
-        for (const record of records) {
-          record.addedNodes.forEach((node) => {
-            if (node.nodeType === Node.ELEMENT_NODE && node.matches("ul.search > li")) enhance(node);
-          });
-        }
-      }).observe(results, { childList: true, subtree: true });
-    }
   };
 
   if (typeof Search !== "undefined" && document.getElementById("search-results")) setUpSearchPage();

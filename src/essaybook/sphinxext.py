@@ -30,6 +30,7 @@ from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.config import ENUM
 from sphinx.directives.other import TocTree
 from sphinx.domains import ObjType
 from sphinx.environment import BuildEnvironment
@@ -39,7 +40,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from . import __version__, navigation, pagefind
+from . import __version__, navigation, pagefind, search
 from .a11y import TableWrapperIds, repair_pages
 from .edition import Book as BookMeta
 from .edition import load_book
@@ -628,6 +629,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("essaybook_nav_max_entries", 20, "html", types=frozenset({int}))
     app.add_config_value("essaybook_nav_neighbours", 5, "html", types=frozenset({int}))
     app.add_config_value("essaybook_pagefind", False, "", types=frozenset({bool}))
+    # Which search index the search page loads (essaybook.search). Only the
+    # search page and the index files depend on them, and every HTML build
+    # writes both: no page needs reading or writing again ("").
+    app.add_config_value("essaybook_search", "auto", "", types=ENUM("auto", "whole", "sharded"))
+    app.add_config_value("essaybook_search_whole_max", 50_000, "", types=frozenset({int}))
     app.add_directive("book-chapters", BookChapters)
     app.add_directive("provenance", Provenance)
     app.add_directive("apparatus", Apparatus)
@@ -657,5 +663,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Before furo's handler (priority 500), which calls toctree().
     app.connect("html-page-context", navigation.html_page_context, priority=400)
     app.connect("html-page-context", page_language)
+    app.connect("html-page-context", search.html_page_context)
+    app.connect("build-finished", search.build_finished)
     app.connect("build-finished", pagefind.build_finished)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

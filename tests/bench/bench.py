@@ -306,54 +306,282 @@ def search_weight(out: Path) -> int:
     return page_weight(out, page)["total"] + (out / "searchindex.js").stat().st_size
 
 
-def bytes_before_first_result(
-    out: Path, page: str, selector: str, query: str = "difference", timeout: float = 90
-) -> dict[str, Any]:
-    """Serve ``out`` on 127.0.0.1, open a search page in Chromium and count the bytes served until a result shows."""
-    import functools
-    import http.server
-    import threading
+SEARCH_QUERIES = ["difference", "trotsky stalin", "goatee", '"tash and beard"']
 
+
+def search_in_browser(out: Path, page: str, selector: str, queries: list[str] = SEARCH_QUERIES) -> dict[str, Any]:
+    """Serve ``out`` on 127.0.0.1 and, per query, what Chromium transferred before the first result showed.
+
+    What the server sent (headers and bodies) for every request that arrived
+    before the first result appeared, whoever asked (Pagefind searches in a
+    Web Worker), in a fresh browser context each time (nothing cached); see
+    ``first_result_transfer``.
+    """
     sys.path.insert(0, str(ROOT / "tests" / "browser"))
-    from browser_helpers import CHROMIUM, CHROMIUM_ARGS
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from urllib.parse import quote_plus
+
+    from browser_helpers import CHROMIUM, CHROMIUM_ARGS, first_result_transfer, serving
     from playwright.sync_api import sync_playwright
 
-    served: list[tuple[str, int]] = []
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-        def copyfile(self, source: Any, outputfile: Any) -> None:
-            data = source.read()
-            served.append((self.path, len(data)))
-            outputfile.write(data)
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            try:
-                tab = browser.new_page()
-                start = time.perf_counter()
-                tab.goto(f"http://127.0.0.1:{server.server_port}/{page}?q={query}")
+    found: dict[str, Any] = {}
+    served: list = []
+    with serving(out, log=served) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for query in queries:
+                context = browser.new_context()
                 try:
-                    tab.wait_for_selector(selector, timeout=timeout * 1000)
-                    timed_out = False
-                except PlaywrightTimeout:
-                    timed_out = True
-                seconds = time.perf_counter() - start
-                snapshot = list(served)
-                if os.environ.get("BENCH_DEBUG"):
-                    print(snapshot)
-            finally:
-                browser.close()
-    finally:
-        server.shutdown()
-    return {"bytes": sum(n for _, n in snapshot), "requests": len(snapshot), "seconds": seconds, "timeout": timed_out}
+                    got = first_result_transfer(context, f"{url}{page}?q={quote_plus(query)}", served, selector)
+                    found[query] = {"bytes": got["bytes"], "requests": got["requests"], "seconds": got["ms"] / 1000}
+                except Exception as err:  # a query with no result must not lose the others
+                    found[query] = {"error": f"{type(err).__name__}: {str(err)[:200]}"}
+                finally:
+                    context.close()
+        finally:
+            browser.close()
+    return found
+
+
+def index_files(out: Path) -> dict[str, Any]:
+    """What each search index weighs on disk: Sphinx's whole file, the pieces, Pagefind's folder."""
+
+    def folder(p: Path) -> dict[str, int] | None:
+        if not p.is_dir():
+            return None
+        files = [f for f in p.rglob("*") if f.is_file()]
+        return {"files": len(files), "bytes": sum(f.stat().st_size for f in files)}
+
+    return {
+        "searchindex_bytes": (out / "searchindex.js").stat().st_size,
+        "pieces": folder(out / "_searchindex"),
+        "pagefind": folder(out / "pagefind"),
+    }
+
+
+def search_comparison(sizes: list[int]) -> dict[str, Any]:
+    """The default search (auto), Sphinx's whole index, the index in pieces and Pagefind, per size."""
+    rows: dict[str, Any] = {}
+    for n in sizes:
+        log(f"search comparison: {n} essays")
+        project = our_project(n)
+        out = project / "_build"
+        row: dict[str, Any] = {"essays": n, "clean_build_s": clean_ours(project, "auto")["seconds"]}
+        page = (out / "search.html").read_text("utf-8")
+        row["auto_chose"] = "sharded" if 'name="essaybook-search-index"' in page else "whole"
+        row["default"] = search_in_browser(out, "search.html", "#search-results li")
+        for mode in ("whole", "sharded"):
+            args = [PY, "-m", "sphinx", "-b", "html", "-q", "-j", "auto", "-D", f"essaybook_search={mode}"]
+            args += ["-d", str(out / ".doctrees"), "docs", str(out)]
+            row[f"{mode}_rebuild_s"] = run(args, project)["seconds"]
+            row[f"{mode}_files"] = index_files(out)
+            row[mode] = search_in_browser(out, "search.html", "#search-results li")
+        pf = sphinx_pagefind(project)
+        row["pagefind_rebuild_s"] = pf["seconds"]
+        row["pagefind_files"] = index_files(project / "_build-pagefind")
+        row["pagefind"] = search_in_browser(project / "_build-pagefind", "pagefind.html", ".pagefind-ui__result")
+        shutil.rmtree(project / "_build-pagefind", ignore_errors=True)
+        rows[str(n)] = row
+    return rows
+
+
+def search_report(rows: dict[str, Any]) -> list[str]:
+    lines = [
+        "| essays | engine | " + " | ".join(f"“{q}”" for q in SEARCH_QUERIES) + " | index on disk |",
+        "|---|---|" + "---|" * len(SEARCH_QUERIES) + "---|",
+    ]
+
+    def cell(m: dict[str, Any]) -> str:
+        if "error" in m:
+            return f"no result ({m['error'][:40]})"
+        return f"{m['bytes'] / 1000:.0f} kB, {m['requests']} req., {m['seconds']:.2f} s"
+
+    for n, row in rows.items():
+        for engine in ("default", "whole", "sharded", "pagefind"):
+            if engine not in row:
+                continue
+            files = row.get(f"{engine}_files") or {}
+            if engine == "whole":
+                disk = f"{files.get('searchindex_bytes', 0) / 1000:.0f} kB in 1 file"
+            elif engine in ("sharded", "pagefind") and files.get("pieces" if engine == "sharded" else "pagefind"):
+                f = files["pieces" if engine == "sharded" else "pagefind"]
+                disk = f"{f['bytes'] / 1000:.0f} kB in {f['files']} files"
+            else:
+                disk = ""
+            name = f"default (auto: {row['auto_chose']})" if engine == "default" else engine
+            cells = " | ".join(cell(row[engine][q]) for q in SEARCH_QUERIES)
+            lines.append(f"| {n} | {name} | {cells} | {disk} |")
+    return lines
+
+
+# --- the editor's loop: where a rebuild's time goes, and save to reload ----------------
+
+
+def edit_note_words(project: Path, index: int) -> str:
+    """Change the text of one note of essay ``index`` in conf/notes.toml, as an editor would; the new words."""
+    notes = project / "conf" / "notes.toml"
+    text = notes.read_text("utf-8")
+    at = text.index(f'id = "c{index:04d}-')
+    words = f"Edited note {time.time_ns()}."
+    at = text.index('text = "', at) + len('text = "')
+    notes.write_text(text[:at] + words + " " + text[at:], "utf-8")
+    return words
+
+
+def build_phases(project: Path) -> dict[str, Any]:
+    """One ``sphinx-build`` as ``make html`` runs it (serial), timed per phase by phase_times.py."""
+    out = project / "_build"
+    args = [PY, str(HERE / "phase_times.py"), "-b", "html", "-q", "-d", str(out / ".doctrees"), "docs", str(out)]
+    result = run(args, project)
+    found = json.loads(result["stdout"].strip().splitlines()[-1])
+    return {"wall_s": result["seconds"], **found}
+
+
+def phase_runs(n: int) -> dict[str, Any]:
+    """Phases of a no-op rebuild and of a rebuild after one note's text changed, at ``n`` essays."""
+    project = our_project(n)
+    log(f"phases at {n} essays: clean build first (-j auto, not timed by phase)")
+    clean = clean_ours(project, "auto")
+    log(f"phases at {n} essays: no-op rebuild")
+    noop = build_phases(project)
+    log(f"phases at {n} essays: one note edited")
+    edit_note_words(project, n // 2)
+    note = build_phases(project)
+    return {"essays": n, "clean_s": clean["seconds"], "load": load(), "noop": noop, "note_edit": note}
+
+
+def save_to_reload(n: int) -> dict[str, Any]:
+    """Seconds from saving a seed, then a note, to the new words on the open page, under ``make livehtml``."""
+    sys.path.insert(0, str(ROOT / "tests" / "browser"))
+    from browser_helpers import CHROMIUM, CHROMIUM_ARGS
+    from live_preview import append_to_seed, last_words, live_server, page_holding, wait_for_text
+    from playwright.sync_api import sync_playwright
+
+    project = our_project(n)
+    index = n // 2
+    seed = project / "seeds" / f"e{index:04d}.txt"
+    found: dict[str, Any] = {"essays": n, "load_start": load()}
+    start = time.perf_counter()
+    with live_server(project) as server, sync_playwright() as pw:
+        found["first_build_s"] = time.perf_counter() - start
+        out = project / "_build" / "livehtml"
+        essay = f"book/essay-{index:04d}"
+        end_page = page_holding(out, last_words(seed), under=essay)
+        notes = (project / "conf" / "notes.toml").read_text("utf-8")
+        anchor = notes.split(f'id = "c{index:04d}-', 1)[1].split('anchor = "', 1)[1].split('"\n', 1)[0]
+        note_page = page_holding(out, anchor.replace('\\"', '"'), under=essay)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            tab = browser.new_page()
+            tab.goto(server.url + end_page)
+            words = f"Saved seed {time.time_ns()}."
+            t = time.perf_counter()
+            append_to_seed(seed, words)
+            wait_for_text(tab, words)
+            found["seed_s"] = time.perf_counter() - t
+            tab.goto(server.url + note_page)
+            time.sleep(2)  # let the seed's build settle before the next save
+            t = time.perf_counter()
+            words = edit_note_words(project, index)
+            wait_for_text(tab, words)
+            found["note_s"] = time.perf_counter() - t
+        finally:
+            browser.close()
+    found["load_end"] = load()
+    return found
+
+
+PHASE_ORDER = [
+    "start-up: imports",
+    "start-up: Sphinx() (config, extensions, env load, builder-inited)",
+    "environment load (unpickle)",
+    "converter: total (builder-inited)",
+    "converter: parse, check, render",
+    "converter: write changed pages",
+    "read: total (outdated check, purge, read, env-updated)",
+    "outdated check (sources' dates)",
+    "read: parse changed pages",
+    "resolve: dependents",
+    "resolve: consistency check",
+    "environment dump (pickle)",
+    "write: total",
+    "write: prepare (load search index, …)",
+    "write: copy static files",
+    "write: pages (resolve + render + write)",
+    "write: per page, load doctree and resolve references",
+    "write: per page, our sidebar",
+    "finish: total",
+    "finish: general index page",
+    "finish: search page and other pages",
+    "search index: Sphinx's searchindex.js",
+    "finish: objects.inv",
+    "search index: the pieces (build-finished)",
+    "whole run",
+]
+
+
+def editor_loop_report(res: dict[str, Any]) -> str:
+    phases = res.get("phases", [])
+    lines = [
+        "# The editor's loop: where a rebuild's time goes, and save to reload",
+        "",
+        f"Run {res['started']} on {os.cpu_count()} CPUs; load average {res['load_start']} at the start, "
+        f"{res.get('load_end', '(unfinished)')} at the end (a shared machine: other work slows a run).",
+        "",
+        "## Phases of one rebuild (seconds, serial build as `make html` runs it; tests/bench/phase_times.py)",
+        "",
+        "Indented rows are part of the row above. “pages” rows sum over every page written.",
+        "",
+        "| phase | "
+        + " | ".join(f"{p['essays']} essays, no-op | {p['essays']} essays, one note edited" for p in phases)
+        + " |",
+        "|---|" + "---|---|" * len(phases),
+    ]
+    for label in PHASE_ORDER:
+        cells = []
+        for p in phases:
+            for run_ in (p["noop"], p["note_edit"]):
+                secs = run_["seconds"].get(label)
+                calls = run_["calls"].get(label, 0)
+                cell = "–" if secs is None else f"{secs:.2f}"
+                if secs is not None and calls > 1:
+                    cell += f" ({calls} calls)"
+                cells.append(cell)
+        top = label.startswith(("start-up", "converter: total", "read: total", "resolve", "environment dump"))
+        top = top or label in {
+            "write: total",
+            "finish: total",
+            "whole run",
+            "search index: the pieces (build-finished)",
+        }
+        lines.append(f"| {label if top else '&nbsp;&nbsp;' + label} | " + " | ".join(cells) + " |")
+    lines += ["", "## Save to reload under `make livehtml` (Chromium; from the file write to the new words shown)", ""]
+    lines += ["| essays | first build | seed saved | note saved |", "|---|---|---|---|"]
+    for r in res.get("live", []):
+        lines.append(f"| {r['essays']} | {r['first_build_s']:.1f} s | {r['seed_s']:.1f} s | {r['note_s']:.1f} s |")
+    return "\n".join(lines) + "\n"
+
+
+def editor_loop_only(out: Path, phase_sizes: list[int], live_sizes: list[int]) -> int:
+    res: dict[str, Any] = {"started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "load_start": load()}
+    out.mkdir(parents=True, exist_ok=True)
+
+    def save() -> None:
+        (out / "editor-loop.json").write_text(json.dumps(res, indent=1, sort_keys=True) + "\n", "utf-8")
+        (out / "editor-loop.md").write_text(editor_loop_report(res), "utf-8")
+
+    res["live"] = []
+    for n in live_sizes:
+        log(f"save to reload at {n} essays")
+        res["live"].append(save_to_reload(n))
+        save()
+    res["phases"] = []
+    for n in phase_sizes:
+        res["phases"].append(phase_runs(n))
+        save()
+    res["load_end"] = load()
+    save()
+    log(f"done: {out / 'editor-loop.md'}")
+    return 0
 
 
 def slope(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -369,7 +597,21 @@ def main() -> int:
     parser.add_argument("--mkdocs-python", default=str(HERE / ".venv-mkdocs" / "bin" / "python"))
     parser.add_argument("--budget", type=float, default=27 * 60, help="seconds; optional runs are skipped past it")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--search",
+        action="store_true",
+        help="only compare the search engines (default, whole, pieces, Pagefind) at 1, 100 and 1,000 essays",
+    )
+    parser.add_argument(
+        "--editor-loop",
+        action="store_true",
+        help="only the phases of a no-op and a one-note rebuild (100, 1,000 essays) and save-to-reload (1, 100)",
+    )
     opts = parser.parse_args()
+    if opts.editor_loop:
+        return editor_loop_only(opts.out, [10] if opts.quick else [100, 1000], [1] if opts.quick else [1, 100])
+    if opts.search:
+        return search_only(opts.out, [1, 10] if opts.quick else [1, 100, 1000])
     # Builds run in their project folders: a relative path would not be found there.
     opts.mkdocs_python = str(Path(opts.mkdocs_python).absolute())
 
@@ -412,12 +654,12 @@ def main() -> int:
         row["chapter_page_name"] = middle.relative_to(out).as_posix()
         row["search_bytes_before_first_result"] = search_weight(out)
         if n in (1, big):
-            log(f"{n} essays: search, bytes before the first result (Sphinx, then Pagefind)")
+            log(f"{n} essays: search, bytes before the first result (the default search, then Pagefind)")
             try:
-                row["search_sphinx"] = bytes_before_first_result(out, "search.html", "#search-results li")
+                row["search_default"] = search_in_browser(out, "search.html", "#search-results li")
                 pf = sphinx_pagefind(project)
                 row["pagefind_seconds"] = pf["seconds"]
-                row["search_pagefind"] = bytes_before_first_result(
+                row["search_pagefind"] = search_in_browser(
                     project / "_build-pagefind", "pagefind.html", ".pagefind-ui__result"
                 )
                 shutil.rmtree(project / "_build-pagefind", ignore_errors=True)
@@ -468,6 +710,30 @@ def main() -> int:
     if have_mkdocs:
         subprocess.run([opts.mkdocs_python, str(HERE / "plot.py"), str(opts.out / "bench.json")], check=False)
     log(f"done in {res['elapsed_s'] / 60:.1f} min: {opts.out / 'bench.md'}")
+    return 0
+
+
+def search_only(out: Path, sizes: list[int]) -> int:
+    started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+    load_start = load()
+    rows = search_comparison(sizes)
+    res = {"started": started, "load_start": load_start, "load_end": load(), "rows": rows}
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "search.json").write_text(json.dumps(res, indent=1, sort_keys=True) + "\n", "utf-8")
+    lines = [
+        "# Search: bytes transferred before the first result",
+        "",
+        f"Run {started} on {os.cpu_count()} CPUs; load average {load_start} at the start, "
+        f"{res['load_end']} at the end.",
+        "What Python's http.server on 127.0.0.1 sent (headers and bodies, no compression) for every request that",
+        "arrived before the first result showed in Chromium, whoever asked (the page, its scripts, a Web Worker),",
+        "in a fresh browser context per query (nothing cached). Time is from navigation to the first result.",
+        "",
+        *search_report(rows),
+        "",
+    ]
+    (out / "search.md").write_text("\n".join(lines), "utf-8")
+    log(f"done: {out / 'search.md'}")
     return 0
 
 
@@ -561,28 +827,26 @@ def report(res: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        "### Search: bytes served before the first result shows (Chromium, query “difference”)",
+        "### Search: bytes sent before the first result shows (Chromium, counted by the server)",
         "",
-        "Sphinx's search page with the whole searchindex.js (and whatever the page's scripts fetch before they",
-        "show a result), against the opt-in Pagefind index (`essaybook_pagefind = True`).",
+        'The default search page (`essaybook_search = "auto"`: Sphinx\'s whole index for a small book,',
+        "the index in pieces for a large one) against the opt-in Pagefind index (`essaybook_pagefind = True`).",
         "",
-        "| essays | Sphinx: page + assets + index (static sum) | Sphinx search in a browser | Pagefind in a browser |",
-        "|---|---|---|---|",
+        "| essays | search | " + " | ".join(f"“{q}”" for q in SEARCH_QUERIES) + " |",
+        "|---|---|" + "---|" * len(SEARCH_QUERIES),
     ]
     for n, row in b.items():
-        if "search_sphinx" not in row and "search_pagefind" not in row:
-            continue
+        for key, name in (("search_default", "default"), ("search_pagefind", "Pagefind")):
+            if key not in row:
+                continue
 
-        def cell(m: dict[str, Any] | None) -> str:
-            if not m:
-                return "–"
-            late = f"no result after {m['seconds']:.0f} s: " if m.get("timeout") else ""
-            return f"{late}{m['bytes'] / 1024:.0f} KB in {m['requests']} requests, {m['seconds']:.1f} s"
+            def cell(m: dict[str, Any]) -> str:
+                if "error" in m:
+                    return "no result"
+                return f"{m['bytes'] / 1000:.0f} kB, {m['requests']} requests, {m['seconds']:.1f} s"
 
-        lines.append(
-            f"| {n} | {row['search_bytes_before_first_result'] / 1024:.0f} KB | {cell(row.get('search_sphinx'))} "
-            f"| {cell(row.get('search_pagefind'))} |"
-        )
+            lines.append(f"| {n} | {name} | " + " | ".join(cell(row[key][q]) for q in SEARCH_QUERIES) + " |")
+    lines += ["", "The four engines side by side at 1, 100 and 1,000 essays: `bench.py --search` (results/search.md)."]
     lines += ["", "## Targets", ""]
     lines += targets(res)
     if res["skipped"]:
@@ -624,6 +888,10 @@ def targets(res: dict[str, Any]) -> list[str]:
         if small:
             r = big["chapter_page"]["total"] / small
             line(r <= 1.5, f"chapter page at 1,000 essays ≤ 1.5 × at 1 essay: {r:.2f}")
+    big_search = big.get("search_default") if big else None
+    if big_search:
+        worst = max((m.get("bytes", math.inf) for m in big_search.values()), default=math.inf)
+        line(worst <= 300_000, f"default search at 1,000 essays: first result within 300 kB: {worst / 1000:.0f} kB")
     if "converter_exponent" in res:
         e = res["converter_exponent"]
         line(e <= 1.1, f"converter growth exponent 100 → 1,000 essays ≤ 1.1: {e:.2f}")

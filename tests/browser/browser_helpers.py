@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import re
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote_plus
 
@@ -94,3 +100,90 @@ def run_axe(page, axe_source: str) -> list[dict]:
 
 def describe(violations: list[dict]) -> str:
     return "\n".join(f"- {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in violations)
+
+
+# Set before any page script runs: the moment the first element matching the
+# selector appears, on the wall clock (epoch milliseconds), which the server shares.
+_FIRST_SEEN = """(selector) => {
+    window.__essaybookFirst = null;
+    const seen = () => {
+        if (window.__essaybookFirst === null && document.querySelector(selector)) {
+            window.__essaybookFirst = performance.timeOrigin + performance.now();
+        }
+    };
+    new MutationObserver(seen).observe(document, {childList: true, subtree: true});
+}"""
+
+
+def first_result_transfer(
+    context, url: str, served: list, selector: str = "#search-results li", timeout: float = 60_000
+) -> dict:
+    """Open ``url`` in a new tab of a fresh ``context``; what the server sent before ``selector`` showed.
+
+    ``served`` is the log of a ``serving(..., log=served)`` server: every
+    response with the moment its request arrived and its size (headers and
+    body). The bytes counted are those of every request that arrived before the
+    first result appeared in the page, whoever asked: the page, its scripts or
+    a worker (Pagefind searches in a Web Worker, which the page's own Resource
+    Timing does not see). ``ms`` is that moment, from the start of navigation.
+    """
+    page = context.new_page()
+    try:
+        page.add_init_script(f"({_FIRST_SEEN})({selector!r})")
+        del served[:]
+        page.goto(url)
+        page.wait_for_selector(selector, timeout=timeout)
+        page.wait_for_function("() => window.__essaybookFirst !== null")
+        # A response is logged when it has been sent: let those under way finish.
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(300)
+        first, origin = page.evaluate("() => [window.__essaybookFirst, performance.timeOrigin]")
+        before = [(path, size) for at, path, size in list(served) if at * 1000 <= first]
+        return {
+            "ms": first - origin,
+            "bytes": sum(size for _, size in before),
+            "requests": len(before),
+            "urls": [path for path, _ in before],
+        }
+    finally:
+        page.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    served: list | None = None  # (arrival, path, bytes sent) per response, when asked for
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def handle_one_request(self) -> None:
+        self._arrived = time.time()
+        self._sent = 0
+        super().handle_one_request()
+        if self.served is not None and getattr(self, "path", None):
+            self.served.append((self._arrived, self.path, self._sent))
+
+    def flush_headers(self) -> None:
+        self._sent += sum(len(h) for h in getattr(self, "_headers_buffer", []))
+        super().flush_headers()
+
+    def copyfile(self, source, outputfile) -> None:
+        data = source.read()
+        self._sent += len(data)
+        outputfile.write(data)
+
+
+@contextlib.contextmanager
+def serving(site_dir: Path, log: list | None = None) -> Iterator[str]:
+    """Serve a built site over http on 127.0.0.1, on a free port, while the block runs.
+
+    With ``log``, every response is appended to it as (arrival time, path, bytes sent).
+    """
+    handler = functools.partial(type("Handler", (_QuietHandler,), {"served": log}), directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -13,18 +13,15 @@ install it; they never skip. axe-core comes from the npm registry, pinned in
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browser_helpers import CHROMIUM, CHROMIUM_ARGS
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS, serving
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -44,23 +41,11 @@ def site_dir(built_book: Path) -> Path:
     return Path(built_book)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def base_url(site_dir: Path) -> Iterator[str]:
     """The book served over http on 127.0.0.1, on a free port."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -184,3 +169,58 @@ def visit(contexts: Contexts) -> Iterator[object]:
 def screenshots_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+# --- the large-book search index on the same book ---------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real book with the index large books use forced on (``essaybook_search = "sharded"``)."""
+    from sitebuild import SOURCE_DATE_EPOCH, build_html, copy_project
+
+    project = copy_project(tmp_path_factory.mktemp("sharded"))
+    result = build_html(project, extra=["-D", "essaybook_search=sharded"], env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
+    return result.check()
+
+
+@pytest.fixture(scope="session")
+def sharded_contexts(browser: object, sharded_site: Path) -> Iterator[Contexts]:
+    with serving(sharded_site) as url:
+        made = Contexts(browser, url)
+        yield made
+        made.close()
+
+
+@dataclass
+class SearchBook:
+    """A built book and a way to open its pages, for one of the two search indexes."""
+
+    engine: str  # "whole": Sphinx's searchindex.js; "sharded": the pieces in _searchindex/
+    site: Path
+    contexts: Contexts
+    opened: list[Visit] = field(default_factory=list)
+
+    def visit(self, path: str, device: str = "desktop", theme: str = "light") -> Visit:
+        v = self.contexts.visit(path, device, theme)
+        self.opened.append(v)
+        return v
+
+    def index_requests(self) -> tuple[list[str], list[str]]:
+        """What the opened pages fetched of each index: (searchindex.js, _searchindex/ files)."""
+        asked = [urlsplit(u).path for v in self.opened for u in v.requests]
+        return [p for p in asked if p.endswith("/searchindex.js")], [p for p in asked if "/_searchindex/" in p]
+
+
+@pytest.fixture(params=["whole", "sharded"])
+def search_book(request: pytest.FixtureRequest, site_dir: Path, contexts: Contexts) -> Iterator[SearchBook]:
+    """The book with the index small books use (Sphinx's whole file), then with the one large books use."""
+    if request.param == "whole":
+        book = SearchBook("whole", site_dir, contexts)
+    else:
+        book = SearchBook(
+            "sharded", request.getfixturevalue("sharded_site"), request.getfixturevalue("sharded_contexts")
+        )
+    yield book
+    for v in book.opened:
+        v.page.close()

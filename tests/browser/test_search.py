@@ -1,7 +1,10 @@
 """Search, as a reader uses it: the results list the right pages, and a result lands on the hit.
 
 Expected pages come from the built files (which pages hold the word or the
-phrase), not from a list written here, so the checks follow the book.
+phrase), not from a list written here, so the checks follow the book. Every
+test runs twice (``search_book``): with Sphinx's whole index, which small books
+use, and with the index in pieces that large books use (essaybook.search),
+forced on for this book; each run checks it used the index it names.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import PART_WITH, definition, essay_text, main_text, norm, search
+from browser_helpers import PART_WITH, definition, essay_text, main_text, norm, results_of, search
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +27,19 @@ LANDED = """() => {
 }"""
 
 
+def used_its_index(book) -> None:
+    """The searches ran on the book's own index, whole or in pieces, and no page logged an error."""
+    whole, pieces = book.index_requests()
+    if book.engine == "whole":
+        assert whole and not pieces, (whole, pieces)
+    else:
+        assert pieces and not whole, (whole, pieces)
+        assert any(p.endswith("/_searchindex/manifest.json") for p in pieces), pieces
+    # A request cut off by the next navigation (a search, a click) is the test's doing, not the book's.
+    errors = [e for v in book.opened for e in v.errors if not e.endswith("net::ERR_ABORTED")]
+    assert not errors, errors
+
+
 def land(page, href: str) -> dict:
     page.locator(f"ul.search > li > a[href='{href}']").first.click()
     page.wait_for_load_state("load")
@@ -35,10 +51,11 @@ def land(page, href: str) -> dict:
 
 
 @pytest.mark.parametrize("word", sorted(PART_WITH))
-def test_a_word_finds_its_part_and_lands_on_the_paragraph(visit, site_dir, word):
+def test_a_word_finds_its_part_and_lands_on_the_paragraph(search_book, word):
+    site_dir = search_book.site
     part = PART_WITH[word]
     assert word.lower() in essay_text(site_dir, part).lower(), f"the essay's {part} no longer holds {word!r}"
-    v = visit("index.html")
+    v = search_book.visit("index.html")
     results = search(v.page, word)
     hrefs = [r["href"] for r in results]
     part_links = [h for h in hrefs if h.split("?")[0].endswith(part)]
@@ -49,14 +66,16 @@ def test_a_word_finds_its_part_and_lands_on_the_paragraph(visit, site_dir, word)
     assert word.lower() in landed["text"].lower()
     assert [m.lower() for m in landed["marks"]] and all(m.lower() == word.lower() for m in landed["marks"]), landed
     assert landed["visible"] and landed["focused"] and landed["outline"] != "none", landed
+    used_its_index(search_book)
     print(f"\n{word!r}: {len(results)} results; landed on {landed['url'].split('/', 3)[-1]} #{landed['id']}")
 
 
-def test_a_quoted_phrase_matches_only_as_a_phrase(visit, site_dir, pages):
+def test_a_quoted_phrase_matches_only_as_a_phrase(search_book, pages):
+    site_dir = search_book.site
     phrase = "one hell of a"
     holders = {p for p in pages if p != "search.html" and phrase in main_text(site_dir, p).lower()}
     assert holders == {"book/trotsky-and-stalin/index.html"}, holders
-    v = visit("index.html")
+    v = search_book.visit("index.html")
     loose = search(v.page, phrase)
     quoted = search(v.page, f'"{phrase}"')
     listed = {r["href"].split("?")[0].split("/", 3)[-1] for r in quoted}
@@ -66,11 +85,13 @@ def test_a_quoted_phrase_matches_only_as_a_phrase(visit, site_dir, pages):
     landed = land(v.page, quoted[0]["href"])
     assert landed["inEssay"] and phrase in landed["text"].lower()
     assert [m.lower() for m in landed["marks"]] == [phrase] * landed["text"].lower().count(phrase), landed
+    used_its_index(search_book)
     print(f"\n'\"{phrase}\"': {len(quoted)} result(s); landed on {landed['url'].split('/', 3)[-1]} #{landed['id']}")
 
 
-def test_glossary_entries_are_results_with_their_definition(visit, site_dir):
-    v = visit("index.html")
+def test_glossary_entries_are_results_with_their_definition(search_book):
+    site_dir = search_book.site
+    v = search_book.visit("index.html")
     results = search(v.page, "goatee")
     entries = [r for r in results if r["kind"] == "kind-object"]
     assert len(entries) == 1 and entries[0]["href"].endswith("#term-goatee"), results
@@ -84,19 +105,23 @@ def test_glossary_entries_are_results_with_their_definition(visit, site_dir):
     assert len(places) == len(set(places)), places
     landed = land(v.page, entries[0]["href"])
     assert landed["tag"] == "DT" and landed["id"] == "term-goatee" and landed["marks"] == ["goatee"], landed
+    used_its_index(search_book)
     print(f"\n'goatee' glossary entry: landed on {landed['url'].split('/', 3)[-1]}")
 
 
-def test_a_result_snippet_comes_from_the_page_over_http(visit, site_dir):
+def test_a_result_snippet_comes_from_the_page_over_http(search_book):
+    site_dir = search_book.site
     """Summaries need http (Sphinx fetches each page); on 127.0.0.1 they are there."""
-    v = visit("index.html")
+    v = search_book.visit("index.html")
     results = search(v.page, "Luxembourg")
     part = next(r for r in results if r["href"].split("?")[0].endswith(PART_WITH["Luxembourg"]))
     assert "Luxembourg" in part["summary"]
     assert re.search(r"\bLuxembourg\b", essay_text(site_dir, PART_WITH["Luxembourg"]))
+    used_its_index(search_book)
 
 
-def test_a_phrase_filters_out_pages_with_the_words_apart(visit, site_dir, pages):
+def test_a_phrase_filters_out_pages_with_the_words_apart(search_book, pages):
+    site_dir = search_book.site
     """ "tash and beard": the glossary has both words, only the essay has the phrase; reversed, nothing has it."""
     phrase = "tash and beard"
     holders = {p for p in pages if p != "search.html" and phrase in main_text(site_dir, p).lower()}
@@ -104,12 +129,26 @@ def test_a_phrase_filters_out_pages_with_the_words_apart(visit, site_dir, pages)
         p for p in pages if p != "search.html" and {"tash", "beard"} <= set(main_text(site_dir, p).lower().split())
     }
     assert holders and with_words > holders, (holders, with_words)
-    v = visit("index.html")
+    v = search_book.visit("index.html")
     loose = {r["href"].split("?")[0].split("/", 3)[-1] for r in search(v.page, phrase)}
     quoted = {r["href"].split("?")[0].split("/", 3)[-1] for r in search(v.page, f'"{phrase}"')}
     assert loose > quoted, (loose, quoted)
     assert quoted == holders, quoted
     assert search(v.page, '"beard and tash"') == []
+    used_its_index(search_book)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_results_page_passes_axe(search_book, axe_source, theme):
+    """The results list, summaries and marks keep axe-core's rules with either index."""
+    from browser_helpers import describe, run_axe
+
+    v = search_book.visit("search.html?q=goatee", theme=theme)
+    assert results_of(v.page), "the results page must be checked with results on it"
+    v.page.wait_for_selector("ul.search > li.kind-object p.context")
+    violations = run_axe(v.page, axe_source)
+    assert not violations, describe(violations)
+    used_its_index(search_book)
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
