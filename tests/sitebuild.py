@@ -239,3 +239,21 @@ def broken_links(outdir: Path) -> tuple[list[str], int]:
         if fragment and target.suffix == ".html" and fragment not in ids.get(target, set()):
             broken.append(f"{where}: no id {fragment!r} in {target.relative_to(outdir)}")
     return broken, followed
+
+
+def build_in_process(dest: Path, **overrides: object) -> Path:
+    """The real book built into ``dest`` by Sphinx in this process (a copy made first); its HTML folder.
+
+    For tests of a configuration value: ``overrides`` are conf.py values. Warnings fail the build.
+    """
+    from sphinx.testing.util import SphinxTestApp
+
+    if not (dest / "docs").exists():
+        copy_project(dest)
+    app = SphinxTestApp("html", srcdir=dest / "docs", confoverrides=overrides or None)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert "WARNING" not in app.warning.getvalue(), app.warning.getvalue()
+    return Path(app.outdir)

@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-from sphinx.testing.util import SphinxTestApp
+from sitebuild import build_in_process
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _build(dest: Path, **overrides: object) -> Path:
-    shutil.copytree(ROOT / "docs", dest / "docs", ignore=lambda d, names: {"book", "_build"} & set(names))
-    shutil.copytree(ROOT / "conf", dest / "conf")
-    shutil.copytree(ROOT / "seeds", dest / "seeds")
-    app = SphinxTestApp("html", srcdir=dest / "docs", confoverrides=overrides or None)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    assert "WARNING" not in app.warning.getvalue(), app.warning.getvalue()
-    return Path(app.outdir)
+    return build_in_process(dest, **overrides)
 
 
 def test_pagefind_is_off_by_default(tmp_path: Path) -> None:

@@ -9,16 +9,14 @@ at most 2n long.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from sphinx.search import js_index
-from sphinx.testing.util import SphinxTestApp
 
 from essaybook.search import DOC_CHUNK, FOLDER, SLUG, js_length, page_folder, parse_searchindex, shard_index
+from sitebuild import build_in_process
 
-ROOT = Path(__file__).resolve().parents[1]
 
 WORDS = ["a", "ab", "abc", "abd", "b", "bé", "z", "ﬀ", "𝒜x", "ｚ", "\uffef", "trotski", "trotskyist"]
 
@@ -171,17 +169,7 @@ def test_the_index_sphinx_writes_reads_back():
 
 
 def _build(dest: Path, **overrides: object) -> Path:
-    if not (dest / "docs").exists():
-        shutil.copytree(ROOT / "docs", dest / "docs", ignore=lambda d, names: {"book", "_build"} & set(names))
-        shutil.copytree(ROOT / "conf", dest / "conf")
-        shutil.copytree(ROOT / "seeds", dest / "seeds")
-    app = SphinxTestApp("html", srcdir=dest / "docs", confoverrides=overrides or None)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    assert "WARNING" not in app.warning.getvalue(), app.warning.getvalue()
-    return Path(app.outdir)
+    return build_in_process(dest, **overrides)
 
 
 def _loads_whole_index(out: Path) -> bool:

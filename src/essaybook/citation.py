@@ -158,6 +158,11 @@ def edition_item(book: Book, authors: Sequence[str], url: str = "") -> dict[str,
     item: dict[str, Any] = {"id": EDITION, "type": "book", "title": book.title}
     if authors:
         item["author"] = [csl_name(a) for a in authors]
+    return _of_this_edition(item, book, url)
+
+
+def _of_this_edition(item: dict[str, Any], book: Book, url: str) -> dict[str, Any]:
+    """What every item of the edition says of it: its editors, date, version, language and address."""
     if book.editor:
         item["editor"] = [csl_name(book.editor, literal=True)]
     if book.date:
@@ -177,10 +182,6 @@ def essay_item(
     item: dict[str, Any] = {"id": slug, "type": "chapter", "title": title, "container-title": book.title}
     if author:
         item["author"] = [csl_name(author)]
-    if book.editor:
-        item["editor"] = [csl_name(book.editor, literal=True)]
-    if book.date:
-        item["issued"] = csl_date(book.date)
     if first is not None:
         if first.date:
             item["original-date"] = csl_date(first.date)
@@ -188,12 +189,7 @@ def essay_item(
             item["original-title"] = first.title
         if first.container:
             item["original-publisher"] = first.container
-    item["version"] = book.version
-    if book.language:
-        item["language"] = book.language
-    if url:
-        item["URL"] = url
-    return item
+    return _of_this_edition(item, book, url)
 
 
 _STOP = frozenset({"a", "an", "the", "on", "of", "in", "and", "to", "for", "la", "le", "les", "der", "die", "das"})
