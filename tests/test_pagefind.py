@@ -8,7 +8,6 @@ from pathlib import Path
 from sitebuild import build_in_process
 
 
-
 def _build(dest: Path, **overrides: object) -> Path:
     return build_in_process(dest, **overrides)
 

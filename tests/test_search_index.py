@@ -17,7 +17,6 @@ from sphinx.search import js_index
 from essaybook.search import DOC_CHUNK, FOLDER, SLUG, js_length, page_folder, parse_searchindex, shard_index
 from sitebuild import build_in_process
 
-
 WORDS = ["a", "ab", "abc", "abd", "b", "bé", "z", "ﬀ", "𝒜x", "ｚ", "\uffef", "trotski", "trotskyist"]
 
 
