@@ -325,3 +325,31 @@ def test_removed_seed_leaves_the_book_and_the_html(tmp_path: Path) -> None:
     for page in out.rglob("*.html"):
         assert f"{slug}/" not in page.read_text("utf-8"), f"{page.relative_to(out)} still links the removed essay"
     assert not re.search(r"A Late Essay", (out / "searchindex.js").read_text("utf-8"))
+
+
+# --- the author ---------------------------------------------------------------------
+
+
+def test_the_author_is_named_wherever_the_book_names_one_and_never_called_anonymous(built_book: Path) -> None:
+    """The essay's author (book.toml) on the title page, at the head of the essay, in About and the metadata."""
+    from essaybook.edition import load_book
+
+    front = load_book(ROOT / "conf")
+    (author,) = front.authors([SEED])
+    for page in ("index.html", "book/trotsky-and-stalin/index.html", "about.html"):
+        main = norm(soup(built_book / page).select_one("[role=main]").get_text())
+        assert f"by {author}" in main, f"{page} does not name the author"
+    given, family = author.rsplit(" ", 1)
+    for page in ("index.html", "book/trotsky-and-stalin/index.html"):
+        html = soup(built_book / page)
+        assert html.find("meta", attrs={"name": "author"})["content"] == author, page
+        # Highwire's form, family name first, as Zotero and Google Scholar read it.
+        cited = [m["content"] for m in html.find_all("meta", attrs={"name": "citation_author"})]
+        assert cited == [f"{family}, {given}"], page
+    # The editors are named as editors, never as authors.
+    title = norm(soup(built_book / "index.html").select_one("[role=main]").get_text())
+    assert f"Edited, with notes and a glossary, by {front.book.editor}" in title
+    for page in built_book.rglob("*.html"):
+        text = page.read_text("utf-8")
+        for word in ("Anonymous", "anonymous", "unattributed", "Unattributed"):
+            assert word not in text, f"{page.relative_to(built_book)} says {word!r}"
