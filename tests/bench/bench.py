@@ -407,7 +407,7 @@ def main() -> int:
         index = out / "searchindex.js"
         row["searchindex_bytes"] = index.stat().st_size
         row["searchindex_bytes_per_essay"] = index.stat().st_size / n
-        middle = sorted((out / "book").glob("essay-*/part-2.html"))[n // 2]
+        middle = sorted((out / "book").glob("essay-*/index.html"))[n // 2]
         row["chapter_page"] = page_weight(out, middle)
         row["chapter_page_name"] = middle.relative_to(out).as_posix()
         row["search_bytes_before_first_result"] = search_weight(out)

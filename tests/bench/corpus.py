@@ -1,8 +1,10 @@
 """Synthetic books for the benchmark: N near-copies of the seed essay, each a chapter.
 
-Every copy keeps the seed's parts, notes, glossary and sources (the editorial
-layer is repeated per copy, with note ids made unique), so a copy is a chapter
-like the real one: three part pages, footnotes, term links. The words differ:
+Every copy keeps the seed's author, first publication, parts and notes (the
+editorial layer is repeated per copy, with note ids made unique), and the book
+keeps the glossary, the sources (CSL-JSON) and the timeline, whose events point
+at the first copy's notes; so a copy is a chapter like the real one: one page
+with three parts as sections, notes, term links. The words differ:
 a seeded random generator substitutes ordinary words of the essay for one
 another, never a word that an anchor, a part start or a glossary term relies
 on, so every anchor still occurs exactly once and every page's text differs.
@@ -79,7 +81,14 @@ def make_corpus(dest: Path, n: int, seed: int = 0) -> Path:
     for i in range(n):
         name = f"e{i:04d}.txt"
         (seeds / name).write_text(essay_copy(text, i, protected, seed=seed), "utf-8")
-        out.append(f'[essays."{name}"]\nslug = "essay-{i:04d}"\nprovenance = {_toml_str(essay_conf["provenance"])}\n')
+        out.append(f'[essays."{name}"]\nslug = "essay-{i:04d}"\n')
+        if "author" in essay_conf:
+            out[-1] += f"author = {_toml_str(essay_conf['author'])}\n"
+        if "first_published" in essay_conf:
+            out.append(
+                f'[essays."{name}".first_published]\n'
+                + "".join(f"{k} = {_toml_str(v)}\n" for k, v in essay_conf["first_published"].items())
+            )
         for part in essay_conf.get("parts", []):
             out.append(
                 f'[[essays."{name}".parts]]\ntitle = {_toml_str(part["title"])}\n'
@@ -93,8 +102,12 @@ def make_corpus(dest: Path, n: int, seed: int = 0) -> Path:
             )
     (conf / "book.toml").write_text("\n".join(out), "utf-8")
     (conf / "notes.toml").write_text("\n".join(note_out), "utf-8")
-    for name in ("glossary.toml", "sources.toml"):
+    for name in ("glossary.toml", "sources.json"):
         shutil.copyfile(CONF / name, conf / name)
+    if n and (CONF / "timeline.toml").is_file():
+        # Each event belongs to a note: here the first copy's.
+        timeline = (CONF / "timeline.toml").read_text("utf-8")
+        (conf / "timeline.toml").write_text(re.sub(r'^note = "', 'note = "c0000-', timeline, flags=re.M), "utf-8")
     return dest
 
 
@@ -103,4 +116,18 @@ def edit_one(dest: Path, index: int) -> Path:
     path = dest / "seeds" / f"e{index:04d}.txt"
     text = path.read_text("utf-8")
     path.write_text(text.rstrip("\n") + " Edited.\n", "utf-8")
+    return path
+
+
+def edit_note(dest: Path, index: int) -> Path:
+    """Change the wording of one note of one essay in ``conf/notes.toml``, as an editor's fix would."""
+    path = dest / "conf" / "notes.toml"
+    text = path.read_text("utf-8")
+    head, sep, rest = text.partition(f'id = "c{index:04d}-')
+    if not sep:
+        raise ValueError(f"no note of essay {index} in {path}")
+    # The first text of that note: a word added at its end.
+    line_start = rest.index("\ntext = ")
+    end = rest.index('"\n', line_start + len("\ntext = ") + 1)
+    path.write_text(head + sep + rest[:end] + ' (Edited.)' + rest[end:], "utf-8")
     return path
