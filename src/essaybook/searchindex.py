@@ -1,4 +1,4 @@
-"""Keep the search index whole across incremental builds.
+"""Keep the search index whole across incremental builds, and no larger than a clean build's.
 
 Sphinx keeps what it indexes in the build environment, but pickles the
 environment before it writes the pages, that is before it indexes them; on
@@ -19,7 +19,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-__all__ = ["keep_index_entries", "restore_index_entries"]
+__all__ = ["drop_unused_words", "keep_index_entries", "restore_index_entries"]
 
 
 def restore_index_entries(frozen: dict[str, Any], keep: set[str]) -> dict[str, list[tuple[str, str, str]]]:
@@ -31,6 +31,19 @@ def restore_index_entries(frozen: dict[str, Any], keep: set[str]) -> dict[str, l
             if 0 <= index < len(docnames) and docnames[index] in keep:
                 out.setdefault(docnames[index], set()).add((entry, anchor, "main" if main else ""))
     return {doc: sorted(entries) for doc, entries in out.items()}
+
+
+def drop_unused_words(indexer: Any) -> None:
+    """Forget the words no page holds any more.
+
+    Before a page is indexed again Sphinx takes it out of every word's set of
+    pages, but keeps the word: a word only the old text held (an edited
+    essay's, or the old checksum on the About page) stays in the index with no
+    page, which a clean build never writes.
+    """
+    for mapping in (indexer._mapping, indexer._title_mapping):
+        for word in [w for w, pages in mapping.items() if not pages]:
+            del mapping[word]
 
 
 def keep_index_entries(app: Sphinx) -> None:
@@ -61,6 +74,7 @@ def keep_index_entries(app: Sphinx) -> None:
             entries = sorted(indexer._index_entries.items())
             indexer._index_entries.clear()
             indexer._index_entries.update(entries)
+            drop_unused_words(indexer)
             return freeze()
 
         indexer.freeze = in_page_order
