@@ -129,5 +129,5 @@ def edit_note(dest: Path, index: int) -> Path:
     # The first text of that note: a word added at its end.
     line_start = rest.index("\ntext = ")
     end = rest.index('"\n', line_start + len("\ntext = ") + 1)
-    path.write_text(head + sep + rest[:end] + ' (Edited.)' + rest[end:], "utf-8")
+    path.write_text(head + sep + rest[:end] + " (Edited.)" + rest[end:], "utf-8")
     return path
