@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 from weakref import WeakKeyDictionary
@@ -44,7 +44,7 @@ from .a11y import TableWrapperIds, name_landmarks
 from .edition import Book as BookMeta
 from .edition import load_book
 from .margins import BookHTMLTranslator, SideNotes
-from .memo import Memo
+from .memo import Memo, digest
 from .pipeline import Book, build_book, seed_files
 from .problems import ProblemsError
 from .reading import human_date, reading_minutes
@@ -71,13 +71,17 @@ class _State:
     prefix: str  # docname prefix of generated pages, e.g. "book/"
     chapters: list[str]  # chapter docnames in reading order
     seeds: list[tuple[str, str, str, int]]  # (file name, title, sha256, paragraphs)
-    contents: list[tuple[str, str, int]]  # per chapter: (docname, author line, words)
+    # Per chapter: (docname, author line, minutes to read). The minutes, not the words: the
+    # contents show the minutes, and a page is read again only when what it shows changes.
+    contents: list[tuple[str, str, int]]
     provenance: list[
         tuple[str, str, str, tuple[str, ...]]
     ]  # per chapter: (docname, author, date, (where, url, relation))
     slugs: dict[str, str]  # chapter page docname -> the essay's slug
     apparatus: list[str]  # the generated pages of the apparatus, e.g. ["glossary", "timeline", "sources"]
     changed: set[str]
+    reread: set[str] = field(default_factory=set)  # the pages read in this build
+    new_tocs: set[str] = field(default_factory=set)  # read pages whose title or contents changed
 
 
 # One state per build environment; parallel readers are forked and inherit it.
@@ -204,7 +208,7 @@ def builder_inited(app: Sphinx) -> None:
     prefix = str(app.config.essaybook_output_dir).strip("/") + "/"
     # What this extension keeps in the (pickled) environment: term uses per
     # page, the pages using each directive, and the facts those directives show.
-    for name in ("essaybook_uses", "essaybook_users", "essaybook_facts"):
+    for name in ("essaybook_uses", "essaybook_users", "essaybook_facts", "essaybook_where", "essaybook_tocs"):
         if not hasattr(app.env, name):
             setattr(app.env, name, {})
     app.env.settings["raw_enabled"] = False
@@ -216,7 +220,7 @@ def builder_inited(app: Sphinx) -> None:
         chapters=chapters,
         seeds=[(c.essay.name, c.essay.title, c.essay.sha256, c.paragraph_count) for c in book.chapters],
         contents=[
-            (doc, author_line(c.conf.author if c.conf else ""), c.words)
+            (doc, author_line(c.conf.author if c.conf else ""), reading_minutes(c.words))
             for doc, c in zip(chapters, book.chapters, strict=True)
         ],
         provenance=[(doc, *_provenance(c)) for doc, c in zip(chapters, book.chapters, strict=True)],
@@ -274,6 +278,11 @@ def _remove_outputs(app: Sphinx, docnames: set[str]) -> None:
         prune_empty_parents(page, outdir)
 
 
+def env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Note which pages this build reads: only theirs can differ from what the last build wrote."""
+    _state(env).reread = set(docnames)
+
+
 def env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Write again (without re-reading) the pages that show what changed.
 
@@ -281,16 +290,97 @@ def env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     links), which Sphinx only refreshes on the pages it re-reads, so when a
     page was added or removed or a title or toctree changed, every page is
     written again, or a page left alone would link a removed essay. An edit
-    inside an essay changes none of that: then only the glossary, which lists
-    term uses, is written again besides the pages Sphinx re-read.
+    inside an essay changes none of that. The glossary lists every use of
+    every term (:class:`WhereUsed`), so it is written again when what it
+    shows of a page read in this build changed: its title, its uses, or
+    where their anchors are; not for every edit of an essay.
     """
     state = _state(app.env)
+    # Each record is brought up to date at every build, whatever is written:
+    # the next build compares with what this one wrote.
+    _note_tocs(env, state)
+    used_in_changed = _where_used_changed(env, state)
     if navigation.navigation_changed(env):
         return sorted(env.found_docs)
     glossary = state.prefix + GLOSSARY
-    if any(doc.startswith(state.prefix) for doc in state.changed) and glossary in env.found_docs:
+    if glossary in env.found_docs and used_in_changed:
         return [glossary]
     return []
+
+
+def _note_tocs(env: BuildEnvironment, state: _State) -> None:
+    """Find the pages read in this build whose title or table of contents changed.
+
+    Sphinx writes again every page whose toctree lists a page it re-read, in
+    case the listed title or sections changed; :func:`write_started` limits
+    that to the pages whose title or contents did change.
+    """
+    tocs: dict[str, str] = env.essaybook_tocs
+    state.new_tocs = set()
+    for doc in state.reread & env.found_docs:
+        title, toc = env.titles.get(doc), env.tocs.get(doc)
+        record = digest(
+            title.astext() if title is not None else "",
+            toc.pformat() if toc is not None else "",
+            tuple(env.toctree_includes.get(doc, ())),
+            repr(env.toc_secnumbers.get(doc)),
+        )
+        if tocs.get(doc) != record:
+            state.new_tocs.add(doc)
+        tocs[doc] = record
+    for doc in set(tocs) - env.found_docs:
+        del tocs[doc]
+
+
+def _where_used_changed(env: BuildEnvironment, state: _State) -> bool:
+    """Whether the glossary's "Used in" lists differ from the last build's."""
+    records: dict[str, str] = env.essaybook_where
+    order = [d for c in state.chapters for d in _chapter_pages(env, c)]
+    changed = False
+    for doc in order:
+        if doc in state.reread or doc not in records:
+            record = _where_record(env, doc)
+            changed |= records.get(doc) != record
+            records[doc] = record
+    listed = digest(tuple(order))
+    changed |= records.get("") != listed
+    records[""] = listed
+    for doc in set(records) - {"", *order}:
+        del records[doc]
+        changed = True
+    return changed
+
+
+def _where_record(env: BuildEnvironment, doc: str) -> str:
+    """What the glossary shows of a page: its title, its uses, and the anchors they link."""
+    anonlabels = env.domains.standard_domain.anonlabels
+    uses = env.essaybook_uses.get(doc, ())
+    title = env.titles[doc].astext() if doc in env.titles else doc
+    return digest(title, tuple(uses), tuple(anonlabels.get(label) for _, label, _ in uses if label))
+
+
+def write_started(app: Sphinx, builder: Any) -> None:
+    """Write the pages whose toctree lists a re-read page only if that page's title or contents changed.
+
+    Sphinx adds them (``files_to_rebuild``) just after this event; in this
+    book their toctree shows the titles of pages that changed only in their
+    text. The environment was saved before writing began, so the table is
+    swapped for this build only, and put back when it ends.
+    """
+    env = app.env
+    state = _STATES.get(env)
+    if state is None:
+        return
+    everything = env.files_to_rebuild
+    app._essaybook_files_to_rebuild = everything  # type: ignore[attr-defined]
+    env.files_to_rebuild = {doc: parents for doc, parents in everything.items() if doc in state.new_tocs}
+
+
+def build_finished(app: Sphinx, exception: BaseException | None) -> None:
+    everything = getattr(app, "_essaybook_files_to_rebuild", None)
+    if everything is not None:
+        app.env.files_to_rebuild = everything
+        app._essaybook_files_to_rebuild = None  # type: ignore[attr-defined]
 
 
 _PARA = re.compile(r"(?P<slug>[a-z][a-z0-9-]*)-p(?P<n>[0-9]+)")
@@ -423,6 +513,7 @@ class WhereUsed(SphinxPostTransform):
             pages = [n for n in self.document.findall(addnodes.start_of_file) if n.get("docname") == docname]
         if not pages:
             return
+        self._links = _Links(self.env, docname)
         order = {doc: i for i, doc in enumerate(d for c in state.chapters for d in _chapter_pages(self.env, c))}
         by_term: dict[str, dict[str, list[tuple[str, int]]]] = {}
         for doc, uses in self.env.essaybook_uses.items():
@@ -449,7 +540,7 @@ class WhereUsed(SphinxPostTransform):
             if i:
                 para += nodes.Text("; ")
             title = self.env.titles[doc].astext() if doc in self.env.titles else doc
-            para += _xref(fromdoc, "doc", "/" + doc, title)
+            para += self._links.doc(doc, title)
             # Paragraphs by their number (¶ 4), then notes (note 2), as the page shows them.
             paragraphs = sorted({(n, label) for label, n in pages[doc] if label and n > 0})
             notes = sorted({(-n, label) for label, n in pages[doc] if label and n < 0})
@@ -457,9 +548,54 @@ class WhereUsed(SphinxPostTransform):
             places += [(label, f"note\u00a0{n}") for n, label in notes]
             for j, (label, text) in enumerate(places):
                 para += nodes.Text(", " if j else " ")
-                para += _xref(fromdoc, "ref", label, text)
+                para += self._links.ref(label, text)
         para += nodes.Text(".")
         return para
+
+
+class _Links:
+    """Links from one page, made as Sphinx's standard domain resolves ``{doc}`` and ``{ref}`` with a title.
+
+    A book of a thousand essays has some hundred thousand term uses, each a
+    link under its glossary entry; resolving each as a pending cross-reference
+    costs a lookup, a copy and a replacement per link, and computing the same
+    relative address again and again. The nodes made here are those the
+    domain's resolver makes (``make_refnode``, ``StandardDomain.build_reference_node``),
+    with each page's address computed once. A target the domain does not know
+    stays a pending cross-reference, so Sphinx reports it as it would.
+    """
+
+    def __init__(self, env: BuildEnvironment, fromdoc: str) -> None:
+        self.env = env
+        self.fromdoc = fromdoc
+        self.builder = env._app.builder
+        self.anonlabels = env.domains.standard_domain.anonlabels
+        self.uris: dict[str, str] = {}
+
+    def _uri(self, doc: str) -> str:
+        if doc not in self.uris:
+            self.uris[doc] = self.builder.get_relative_uri(self.fromdoc, doc)
+        return self.uris[doc]
+
+    def doc(self, doc: str, text: str) -> nodes.Node:
+        if doc not in self.env.all_docs:
+            return _xref(self.fromdoc, "doc", "/" + doc, text)
+        ref = nodes.reference("", "", internal=True)
+        ref["refuri"] = self._uri(doc)
+        ref += nodes.inline(text, text, classes=["doc"])
+        return ref
+
+    def ref(self, label: str, text: str) -> nodes.Node:
+        doc, anchor = self.anonlabels.get(label, ("", ""))
+        if not doc:
+            return _xref(self.fromdoc, "ref", label, text)
+        ref = nodes.reference("", "", internal=True)
+        if doc == self.fromdoc:
+            ref["refid"] = anchor
+        else:
+            ref["refuri"] = self._uri(doc) + ("#" + anchor if anchor else "")
+        ref += nodes.inline(text, text, classes=["std", "std-ref"])
+        return ref
 
 
 def _chapter_pages(env: BuildEnvironment, chapter_index: str) -> list[str]:
@@ -496,11 +632,11 @@ class BookChapters(TocTree):
         self.options["hidden"] = True
         toc = super().run()
         listing = nodes.bullet_list(classes=["book-contents"])
-        for doc, author, words in state.contents:
+        for doc, author, minutes in state.contents:
             item = nodes.list_item()
             line = nodes.paragraph()
             line += _doc_ref(self.env.docname, doc)
-            line += nodes.inline(text=f" {author} · {reading_minutes(words)} min read", classes=["book-contents-meta"])
+            line += nodes.inline(text=f" {author} · {minutes} min read", classes=["book-contents-meta"])
             item += line
             listing += item
         return [*toc, listing]
@@ -638,7 +774,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", name_landmarks)
     app.connect("builder-inited", keep_index_entries)
     app.connect("env-get-outdated", env_get_outdated)
+    app.connect("env-before-read-docs", env_before_read_docs)
     app.connect("env-get-updated", env_get_updated)
+    app.connect("write-started", write_started)
+    app.connect("build-finished", build_finished)
     app.connect("doctree-read", doctree_read)
     app.connect("env-purge-doc", env_purge_doc)
     app.connect("env-merge-info", env_merge_info)
