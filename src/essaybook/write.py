@@ -150,7 +150,18 @@ def write_pages(outdir: Path, pages: dict[str, str], display: str | None = None)
 def _same_file(a: Path, b: Path) -> bool:
     if a.is_symlink() or b.is_symlink():
         return a.is_symlink() and b.is_symlink() and os.readlink(a) == os.readlink(b)
-    return b.is_file() and filecmp.cmp(a, b, shallow=False)
+    if not b.is_file():
+        return False
+    sa, sb = a.stat(), b.stat()
+    if sa.st_size != sb.st_size:
+        return False
+    # A copy keeps its original's modification time (shutil.copy2), to the
+    # nanosecond: a file of the same size and time is the copy made last time,
+    # and is not read again (rsync's quick check). A file written since has
+    # another time, and its bytes are compared.
+    if sa.st_mtime_ns == sb.st_mtime_ns:
+        return True
+    return filecmp.cmp(a, b, shallow=False)
 
 
 def sync_tree(src: Path, dest: Path) -> WriteReport:
