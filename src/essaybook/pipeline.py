@@ -30,7 +30,7 @@ from .problems import Problem, ProblemsError
 from .render import GLOSSARY, SOURCES, bibliography, chapter_labels, render_apparatus, render_chapter
 from .terms import TermMatcher
 
-__all__ = ["Book", "build_book", "seed_files"]
+__all__ = ["Book", "build_book", "input_stats", "seed_files"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,30 @@ def seed_files(seeds_dir: Path) -> list[Path]:
         (p for p in seeds_dir.iterdir() if p.suffix.lower() == ".txt" and not p.name.startswith(".") and p.is_file()),
         key=lambda p: p.name,
     )
+
+
+def input_stats(*folders: Path) -> tuple[tuple[object, ...], ...]:
+    """Every file in these folders as the file system describes it: name, size, times, inode.
+
+    Writing a file changes its modification and change times, and replacing it
+    (as ``git checkout`` and most editors do) its inode, so while this stays
+    the same no input has changed. It costs a stat per file, nothing is read.
+    """
+    out: list[tuple[object, ...]] = []
+    for folder in folders:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            out.append((str(folder), None))
+            continue
+        for entry in entries:
+            try:
+                st = entry.stat()
+            except OSError:
+                out.append((str(folder), entry.name, None))
+                continue
+            out.append((str(folder), entry.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    return tuple(out)
 
 
 def _label_clashes(chapters: list[Chapter], edition: Edition) -> list[Problem]:
@@ -200,8 +224,9 @@ def build_book(seeds_dir: Path, conf_dir: Path, base: Path | None = None, memo: 
         except ProblemsError as err:
             problems.extend(err.problems)
     chapters, more, skipped = resolve(edition, essays, conf_display, ready)
+    essay_files = set(files)
     for other in sorted(seeds_dir.iterdir()) if seeds_dir.is_dir() else ():
-        if other.is_file() and other not in files and not other.name.startswith("."):
+        if other.is_file() and other not in essay_files and not other.name.startswith("."):
             skipped.append(f"{_display(other, base)} skipped: only .txt files in the seeds folder are essays")
     problems += more
     problems += _label_clashes(chapters, edition)

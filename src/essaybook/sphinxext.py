@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -45,12 +46,12 @@ from .edition import Book as BookMeta
 from .edition import load_book
 from .margins import BookHTMLTranslator, SideNotes
 from .memo import Memo, digest
-from .pipeline import Book, build_book, seed_files
+from .pipeline import Book, build_book, input_stats, seed_files
 from .problems import ProblemsError
 from .reading import human_date, reading_minutes
 from .render import APPARATUS, GLOSSARY, UNKNOWN_AUTHOR, author_line, chapter_docs, names, note_label
 from .searchindex import keep_index_entries
-from .write import prune_empty_parents, write_pages
+from .write import MANIFEST, prune_empty_parents, write_pages
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,6 @@ class EssayBookError(SphinxError):
 
 @dataclass
 class _State:
-    book: Book
     prefix: str  # docname prefix of generated pages, e.g. "book/"
     chapters: list[str]  # chapter docnames in reading order
     seeds: list[tuple[str, str, str, int]]  # (file name, title, sha256, paragraphs)
@@ -79,9 +79,64 @@ class _State:
     ]  # per chapter: (docname, author, date, (where, url, relation))
     slugs: dict[str, str]  # chapter page docname -> the essay's slug
     apparatus: list[str]  # the generated pages of the apparatus, e.g. ["glossary", "timeline", "sources"]
-    changed: set[str]
+    convert: Callable[[], Book]  # the conversion, if the build needs the book and it was not made
+    changed: set[str] = field(default_factory=set)
     reread: set[str] = field(default_factory=set)  # the pages read in this build
     new_tocs: set[str] = field(default_factory=set)  # read pages whose title or contents changed
+    converted: Book | None = None
+
+    @property
+    def book(self) -> Book:
+        """The converted book: only pages being read need it (term uses, the glossary's aliases, the timeline)."""
+        if self.converted is None:
+            self.converted = self.convert()
+        return self.converted
+
+
+def _facts(book: Book, prefix: str) -> dict[str, Any]:
+    """What the pages of the book and the hand-written ones show of the conversion, for :class:`_State`."""
+    chapters = [prefix + chapter_docs(c)[0] for c in book.chapters]
+    return {
+        "prefix": prefix,
+        "chapters": chapters,
+        "seeds": [(c.essay.name, c.essay.title, c.essay.sha256, c.paragraph_count) for c in book.chapters],
+        "contents": [
+            (doc, author_line(c.conf.author if c.conf else ""), reading_minutes(c.words))
+            for doc, c in zip(chapters, book.chapters, strict=True)
+        ],
+        "provenance": [(doc, *_provenance(c)) for doc, c in zip(chapters, book.chapters, strict=True)],
+        "slugs": {prefix + doc: c.slug for c in book.chapters for doc in chapter_docs(c)},
+        "apparatus": [name for name in APPARATUS if f"{name}.md" in book.pages],
+    }
+
+
+@dataclass(frozen=True)
+class _Converted:
+    """A conversion's result as Sphinx uses it, kept in the memo while none of its inputs changes.
+
+    While the seeds, ``conf/`` and the generated pages are as the last
+    conversion left them (:func:`essaybook.pipeline.input_stats`), a build
+    takes this instead of converting: no file is read. The book itself is
+    converted (from the memo) only if some page is read again.
+    """
+
+    book: BookMeta
+    authors: list[str]
+    facts: dict[str, Any]
+    skipped: list[str]
+    essays: int
+    pages: dict[str, tuple[int, int, int]]  # each generated page (and the manifest) as written: size, time, inode
+
+
+def _page_stats(out_dir: Path, names) -> dict[str, tuple[int, int, int]] | None:
+    stats = {}
+    for name in names:
+        try:
+            st = (out_dir / name).stat()
+        except OSError:
+            return None
+        stats[name] = (st.st_size, st.st_mtime_ns, st.st_ino)
+    return stats
 
 
 # One state per build environment; parallel readers are forked and inherit it.
@@ -129,6 +184,11 @@ class _Front:
     book: BookMeta
     authors: list[str]  # the essays' authors, each once, in reading order
     memo: Memo  # what the last conversion computed, beside the doctrees (essaybook.memo)
+    inputs: str  # the inputs as they were before this build read any of them
+    unchanged: _Converted | None  # the last conversion, when no input changed since
+
+
+_CONVERTED = "converted"  # the memo's kind for _Converted, keyed by the inputs' stats
 
 
 # conf/book.toml, read and checked once per build (at config-inited).
@@ -153,15 +213,23 @@ def set_default(config: Any, name: str, value: Any) -> None:
 
 def config_inited(app: Sphinx, config: Any) -> None:
     """Take the book's title, authors, version and copyright from ``conf/book.toml``."""
-    seeds_dir, conf_dir, _ = _paths(app)
+    seeds_dir, conf_dir, out_dir = _paths(app)
     memo = Memo(Path(app.doctreedir) / MEMO_FOLDER)
-    try:
-        front = load_book(conf_dir, os.path.relpath(conf_dir, _base(app)), memo)
-    except ProblemsError as err:
-        raise _fail(err) from None
-    book = front.book
-    authors = front.authors(p.name for p in seed_files(seeds_dir))
-    _BOOKS[app] = _Front(book, authors, memo)
+    # Taken before anything is read: a file written while this build reads it
+    # then differs from what is recorded, and the next build converts again.
+    inputs = digest(input_stats(seeds_dir, conf_dir), str(seeds_dir), str(conf_dir), str(out_dir), str(_base(app)))
+    last = memo.get(_CONVERTED, inputs)
+    if last is not None and _page_stats(out_dir, last.pages) == last.pages:
+        book, authors = last.book, last.authors
+    else:
+        last = None
+        try:
+            front = load_book(conf_dir, os.path.relpath(conf_dir, _base(app)), memo)
+        except ProblemsError as err:
+            raise _fail(err) from None
+        book = front.book
+        authors = front.authors(p.name for p in seed_files(seeds_dir))
+    _BOOKS[app] = _Front(book, authors, memo, inputs, last)
     for name, value in (
         ("project", book.title),
         ("author", names(authors) or UNKNOWN_AUTHOR),
@@ -189,23 +257,39 @@ def config_inited(app: Sphinx, config: Any) -> None:
 
 def builder_inited(app: Sphinx) -> None:
     seeds_dir, conf_dir, out_dir = _paths(app)
-    memo = _BOOKS[app].memo
-    try:
-        book = build_book(seeds_dir, conf_dir, _base(app), memo)
-        report = write_pages(out_dir, book.pages, str(app.config.essaybook_output_dir))
-    except ProblemsError as err:
-        raise _fail(err) from None
-    memo.save()
-    for line in book.skipped:
-        logger.info("essaybook: %s", line)
-    logger.info(
-        "essaybook: %d essays, %d pages written, %d unchanged, %d removed",
-        len(book.chapters),
-        len(report.written),
-        len(report.unchanged),
-        len(report.removed),
-    )
+    front = _BOOKS[app]
+    memo = front.memo
     prefix = str(app.config.essaybook_output_dir).strip("/") + "/"
+
+    def convert() -> Book:
+        try:
+            return build_book(seeds_dir, conf_dir, _base(app), memo)
+        except ProblemsError as err:
+            raise _fail(err) from None
+
+    book = None
+    if front.unchanged is not None:
+        converted = front.unchanged
+        written, unchanged, removed = 0, len(converted.pages) - 1, 0
+        logger.info("essaybook: no seed or file of conf/ changed since the last conversion: nothing converted")
+    else:
+        book = convert()
+        try:
+            report = write_pages(out_dir, book.pages, str(app.config.essaybook_output_dir))
+        except ProblemsError as err:
+            raise _fail(err) from None
+        written, unchanged, removed = len(report.written), len(report.unchanged), len(report.removed)
+        stats = _page_stats(out_dir, [*book.pages, MANIFEST])
+        converted = _Converted(
+            front.book, front.authors, _facts(book, prefix), book.skipped, len(book.chapters), stats or {}
+        )
+        if stats is not None:
+            memo.put(_CONVERTED, front.inputs, converted)
+        memo.save()
+    for line in converted.skipped:
+        logger.info("essaybook: %s", line)
+    counts = (converted.essays, written, unchanged, removed)
+    logger.info("essaybook: %d essays, %d pages written, %d unchanged, %d removed", *counts)
     # What this extension keeps in the (pickled) environment: term uses per
     # page, the pages using each directive, and the facts those directives show.
     for name in ("essaybook_uses", "essaybook_users", "essaybook_facts", "essaybook_where", "essaybook_tocs"):
@@ -213,21 +297,7 @@ def builder_inited(app: Sphinx) -> None:
             setattr(app.env, name, {})
     app.env.settings["raw_enabled"] = False
     app.env.settings["file_insertion_enabled"] = False
-    chapters = [prefix + chapter_docs(c)[0] for c in book.chapters]
-    _STATES[app.env] = _State(
-        book=book,
-        prefix=prefix,
-        chapters=chapters,
-        seeds=[(c.essay.name, c.essay.title, c.essay.sha256, c.paragraph_count) for c in book.chapters],
-        contents=[
-            (doc, author_line(c.conf.author if c.conf else ""), reading_minutes(c.words))
-            for doc, c in zip(chapters, book.chapters, strict=True)
-        ],
-        provenance=[(doc, *_provenance(c)) for doc, c in zip(chapters, book.chapters, strict=True)],
-        slugs={prefix + doc: c.slug for c in book.chapters for doc in chapter_docs(c)},
-        apparatus=[name for name in APPARATUS if f"{name}.md" in book.pages],
-        changed=set(),
-    )
+    _STATES[app.env] = _State(**converted.facts, convert=convert, converted=book)
 
 
 def _provenance(chapter) -> tuple[str, str, tuple[str, ...]]:
@@ -280,7 +350,11 @@ def _remove_outputs(app: Sphinx, docnames: set[str]) -> None:
 
 def env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Note which pages this build reads: only theirs can differ from what the last build wrote."""
-    _state(env).reread = set(docnames)
+    state = _state(env)
+    state.reread = set(docnames)
+    if docnames:
+        # Reading needs the book; converted here, before parallel readers are forked, it is done once.
+        _ = state.book
 
 
 def env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
