@@ -77,6 +77,15 @@ def _part_title(project: Path) -> None:
     _set(project / "conf" / "book.toml", 'title = "Appearance and doctrine"', 'title = "Appearances"')
 
 
+def _contents_caption(project: Path) -> None:
+    # The caption every page's sidebar shows over the essays.
+    _set(project / "docs" / "index.md", ":caption: Essays", ":caption: The essays")
+
+
+def _about_text(project: Path) -> None:
+    _set(project / "docs" / "about.md", "Each essay is reproduced", "Each essay, edited, is reproduced")
+
+
 def _essay_removed(project: Path) -> None:
     (project / "seeds" / "e0001.txt").unlink()
 
@@ -95,6 +104,8 @@ EDITS: dict[str, tuple[Callable[[Path], object], set[str] | None]] = {
     # The title of a part of the first essay: a section of its page, in the contents' toctree.
     "part-title": (_part_title, {"book/essay-0000/index.html", "index.html"}),
     "essay-removed": (_essay_removed, None),
+    "contents-caption": (_contents_caption, None),
+    "about-text": (_about_text, {"about.html"}),
 }
 
 

@@ -302,6 +302,10 @@ def navigation_changed(env: Any) -> bool:
         digest.update(f"{doc}\0{env.titles[doc]}\0".encode())
     for doc in sorted(env.toctree_includes):
         digest.update(f"{doc}\0{env.toctree_includes[doc]}\0".encode())
+    # The toctrees themselves (captions, entries' own titles, options), as essaybook.sphinxext records them.
+    toctrees = getattr(env, "essaybook_toctrees", {})
+    for doc in sorted(toctrees):
+        digest.update(f"{doc}\0{toctrees[doc]}\0".encode())
     value = digest.hexdigest()
     old = getattr(env, "essaybook_nav_digest", None)
     env.essaybook_nav_digest = value

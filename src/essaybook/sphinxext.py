@@ -292,7 +292,8 @@ def builder_inited(app: Sphinx) -> None:
     logger.info("essaybook: %d essays, %d pages written, %d unchanged, %d removed", *counts)
     # What this extension keeps in the (pickled) environment: term uses per
     # page, the pages using each directive, and the facts those directives show.
-    for name in ("essaybook_uses", "essaybook_users", "essaybook_facts", "essaybook_where", "essaybook_tocs"):
+    names = ("essaybook_uses", "essaybook_users", "essaybook_facts", "essaybook_where", "essaybook_tocs")
+    for name in (*names, "essaybook_toctrees"):
         if not hasattr(app.env, name):
             setattr(app.env, name, {})
     app.env.settings["raw_enabled"] = False
@@ -465,6 +466,11 @@ def doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     state = _state(app.env)
     env = app.env
     docname = env.docname
+    # Every page's sidebar shows the toctrees' captions and entries, which the
+    # environment keeps nowhere else: navigation.navigation_changed compares them.
+    toctrees = [sorted(t.attributes.items()) for t in doctree.findall(addnodes.toctree)]
+    if toctrees:
+        env.essaybook_toctrees[docname] = digest(repr(toctrees))
     if not docname.startswith(state.prefix):
         return
     uses: list[tuple[str, str, int]] = []
@@ -551,6 +557,7 @@ def _ancestors(node: nodes.Node):
 
 def env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     env.essaybook_uses.pop(docname, None)
+    env.essaybook_toctrees.pop(docname, None)
     for users in env.essaybook_users.values():
         users.discard(docname)
 
@@ -558,6 +565,8 @@ def env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
 def env_merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
     theirs = other.essaybook_uses
     env.essaybook_uses.update({d: theirs[d] for d in docnames if d in theirs})
+    toctrees = other.essaybook_toctrees
+    env.essaybook_toctrees.update({d: toctrees[d] for d in docnames if d in toctrees})
     for kind, users in other.essaybook_users.items():
         mine = _users(env, kind)
         mine.update(users & docnames)
