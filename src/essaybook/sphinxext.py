@@ -45,7 +45,7 @@ from .a11y import TableWrapperIds, name_landmarks
 from .edition import Book as BookMeta
 from .edition import load_book
 from .margins import BookHTMLTranslator, SideNotes
-from .memo import Memo, digest
+from .memo import MEMO_FOLDER, Memo, digest
 from .pipeline import Book, build_book, input_stats, seed_files
 from .problems import ProblemsError
 from .reading import human_date, reading_minutes
@@ -56,10 +56,6 @@ from .write import MANIFEST, prune_empty_parents, write_pages
 logger = logging.getLogger(__name__)
 
 __all__ = ["setup"]
-
-
-# The converter's memo, in the doctree folder: cleaned with it, never published.
-MEMO_FOLDER = "essaybook-memo"
 
 
 class EssayBookError(SphinxError):
