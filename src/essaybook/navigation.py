@@ -47,6 +47,7 @@ __all__ = [
     "build_nav_tree",
     "html_page_context",
     "navigation_changed",
+    "notfound_page_context",
     "render_nav",
     "write_started",
 ]
@@ -194,8 +195,16 @@ class _Renderer:
     """
 
     def __init__(
-        self, tree: NavTree, builder: Builder, pagename: str, max_entries: int, neighbours: int, furo: bool = False
+        self,
+        tree: NavTree,
+        builder: Builder,
+        pagename: str,
+        max_entries: int,
+        neighbours: int,
+        furo: bool = False,
+        absolute: str | None = None,
     ) -> None:
+        self.absolute = absolute
         self.tree = tree
         self.builder = builder
         self.page = pagename
@@ -210,7 +219,13 @@ class _Renderer:
         self.last_current: tuple[int, str] | None = None  # (index in out, class)
 
     def href(self, docname: str, anchor: str = "") -> str:
-        return self.builder.get_relative_uri(self.page, docname) + anchor or "#"
+        uri = self.builder.get_relative_uri(self.page, docname) + anchor or "#"
+        if self.absolute is None:
+            return uri
+        # As sphinx-notfound-page makes the 404 page's links absolute (notfound.utils.replace_uris).
+        if self.builder.name == "dirhtml" and uri.startswith("../"):
+            uri = uri.replace("../", "")
+        return self.absolute + uri
 
     def attr(self, value: str) -> str:
         return value.translate(_MINIMAL_ATTR) if self.furo else _encode(value)
@@ -284,10 +299,20 @@ class _Renderer:
 
 
 def render_nav(
-    tree: NavTree, builder: Builder, pagename: str, max_entries: int = 20, neighbours: int = 5, furo: bool = False
+    tree: NavTree,
+    builder: Builder,
+    pagename: str,
+    max_entries: int = 20,
+    neighbours: int = 5,
+    furo: bool = False,
+    absolute: str | None = None,
 ) -> str:
-    """One page's navigation as Sphinx's ``toctree()`` returns it for furo, or (``furo``) as furo shows it."""
-    return _Renderer(tree, builder, pagename, max_entries, neighbours, furo).render()
+    """One page's navigation as Sphinx's ``toctree()`` returns it for furo, or (``furo``) as furo shows it.
+
+    With ``absolute`` (a path ending in "/"), links are that path followed by the page's address, as
+    on the 404 page, which is served at any depth.
+    """
+    return _Renderer(tree, builder, pagename, max_entries, neighbours, furo, absolute).render()
 
 
 def navigation_changed(env: Any) -> bool:
@@ -401,6 +426,36 @@ def html_page_context(app: Sphinx, pagename: str, templatename: str, context: di
         html = render_nav(*args)
         if furo:
             _READY.html, _READY.furo = html, render_nav(*args, furo=True)
+        return html
+
+    toctree.essaybook_navigation = True  # type: ignore[attr-defined]
+    context["toctree"] = toctree
+
+
+def notfound_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """The 404 page's navigation from the same tree, its links absolute as sphinx-notfound-page makes them.
+
+    sphinx-notfound-page gives the 404 page a ``toctree()`` of its own (after
+    :func:`html_page_context`), which resolves the whole table of contents
+    again and lists every chapter; this one shows what every other page
+    shows, a long book's chapters as a neighbourhood and a link to the full
+    contents.
+    """
+    tree: NavTree | None = getattr(app, "_essaybook_nav", None)
+    stock = context.get("toctree")
+    if tree is None or stock is None or pagename != getattr(app.config, "notfound_pagename", None):
+        return
+    config = app.config
+    furo = getattr(app, "_essaybook_furo", False)
+    absolute = config.notfound_urls_prefix or "/"
+
+    def toctree(**kwargs: Any) -> str:
+        if kwargs != _FURO_CALL:
+            return stock(**kwargs)
+        args = (tree, app.builder, pagename, config.essaybook_nav_max_entries, config.essaybook_nav_neighbours)
+        html = render_nav(*args, absolute=absolute)
+        if furo:
+            _READY.html, _READY.furo = html, render_nav(*args, furo=True, absolute=absolute)
         return html
 
     toctree.essaybook_navigation = True  # type: ignore[attr-defined]

@@ -863,5 +863,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("write-started", navigation.write_started)
     # Before furo's handler (priority 500), which calls toctree().
     app.connect("html-page-context", navigation.html_page_context, priority=400)
+    # After sphinx-notfound-page's own (400, registered later), before furo's (500).
+    app.connect("html-page-context", navigation.notfound_page_context, priority=450)
     app.connect("build-finished", pagefind.build_finished)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
