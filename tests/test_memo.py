@@ -67,11 +67,26 @@ def test_an_edited_note_is_the_only_entry_parsed_again(tmp_path: Path, monkeypat
     loads = edition_module.tomllib.loads
     monkeypatch.setattr(edition_module.tomllib, "loads", lambda s: parsed.append(s) or loads(s))
     warm = load_edition(conf, memo=Memo(tmp_path / "memo"))
-    # The text before the first note, and the edited note.
-    assert len(parsed) == 2 and "(edited)" in parsed[1] and parsed[1].startswith("[[notes]]")
+    # The edited note, and nothing else.
+    assert len(parsed) == 1 and "(edited)" in parsed[0] and parsed[0].startswith("[[notes]]")
     monkeypatch.undo()
     assert warm == load_edition(conf)
     assert any("(edited)" in n.text for n in warm.notes)
+
+
+def test_an_edited_essay_entry_keeps_every_line(tmp_path: Path) -> None:
+    """The lines of a book.toml entry's parts come from the memo too, and are the whole file's."""
+    conf = tmp_path / "conf"
+    shutil.copytree(ROOT / "conf", conf)
+    book = conf / "book.toml"
+    book.write_text(book.read_text("utf-8") + '\n[essays."x.txt"]\n\n[[essays."x.txt".parts]]\ntitle = "X"\n', "utf-8")
+    _warm(tmp_path / "memo", lambda m: load_edition(conf, memo=m))
+    # Two lines more above every entry: each entry's lines move, its text does not.
+    book.write_text(book.read_text("utf-8").replace("[book]", "# one\n# two\n[book]", 1), "utf-8")
+    warm = load_edition(conf, memo=Memo(tmp_path / "memo"))
+    assert warm == load_edition(conf)
+    lines = book.read_text("utf-8").split("\n")
+    assert warm.essays["x.txt"].parts[0].line == lines.index('[[essays."x.txt".parts]]') + 1
 
 
 HEADER_IN_STRINGS = {

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
-from .memo import Memo, digest
+from .memo import Memo, text_digest
 from .parse import Essay, default_slug
 from .problems import Problem, ProblemsError
 from .reading import word_count
@@ -251,6 +251,23 @@ def _split(text: str, key: str, array: bool) -> tuple[str, list[tuple[int, str]]
     return text[: starts[0]], entries
 
 
+def _inner_lines(piece: str, key: str, array: bool) -> dict[tuple[str | int, ...], int]:
+    """The lines of the tables inside one entry (its parts, its first publication), counted from its header.
+
+    The same places the whole file's locator finds; any other place is still
+    looked up in the whole file.
+    """
+    found: dict[tuple[str | int, ...], int] = {}
+    for (keys, is_array), lines in schema.TomlLocator(piece).header_lines().items():
+        if keys[:1] != (key,) or len(keys) == (1 if array else 2):
+            continue
+        if is_array:
+            found.update({(*keys, i): n - 1 for i, n in enumerate(lines)})
+        else:
+            found[keys] = lines[0] - 1
+    return found
+
+
 def _read_by_entry(text: str, display: str, schema_name: str, memo: Memo) -> _File | None:
     """The file parsed and checked entry by entry, each entry's result kept in the memo; None if it has a problem.
 
@@ -267,7 +284,7 @@ def _read_by_entry(text: str, display: str, schema_name: str, memo: Memo) -> _Fi
     whole and reports exactly what it would without the memo.
     """
     key, array = _ENTRIES[schema_name]
-    whole = digest("conf-file", schema_name, text)
+    whole = text_digest(f"conf-file {schema_name}", text)
     kept = memo.get("conf", whole)
     if kept is not None:
         data, lines, piece_keys = kept
@@ -275,31 +292,37 @@ def _read_by_entry(text: str, display: str, schema_name: str, memo: Memo) -> _Fi
             memo.get("conf", piece_key)
         return _File(display, data, text, set(), lines)
     head, pieces = _split(text, key, array)
-    try:
-        top = tomllib.loads(head)
-    except tomllib.TOMLDecodeError:
-        return None
-    if key in top:
-        return None
-    skeleton = {**top, key: [] if array else {}} if pieces else top
-    if schema.check(skeleton, schema_name, display, head):
-        return None
+    head_key = text_digest(f"conf-head {schema_name} {bool(pieces)}", head)
+    top = memo.get("conf", head_key)
+    if top is None:
+        try:
+            top = tomllib.loads(head)
+        except tomllib.TOMLDecodeError:
+            return None
+        if key in top:
+            return None
+        skeleton = {**top, key: [] if array else {}} if pieces else top
+        if schema.check(skeleton, schema_name, display, head):
+            return None
+        memo.put("conf", head_key, top)
     entries: list[Any] = []
     names: dict[str, Any] = {}
     lines: dict[tuple[str | int, ...], int] = {}
-    piece_keys = []
+    piece_keys = [head_key]
     for line, piece in pieces:
-        piece_key = digest("conf-entry", schema_name, piece)
+        piece_key = text_digest(f"conf-entry {schema_name}", piece)
         piece_keys.append(piece_key)
-        parsed = memo.get("conf", piece_key)
-        if parsed is None:
+        kept_piece = memo.get("conf", piece_key)
+        if kept_piece is None:
             try:
                 parsed = tomllib.loads(piece)
             except tomllib.TOMLDecodeError:
                 return None
             if set(parsed) != {key} or len(parsed[key]) != 1 or schema.check(parsed, schema_name, display, piece):
                 return None
-            memo.put("conf", piece_key, parsed)
+            kept_piece = parsed, _inner_lines(piece, key, array)
+            memo.put("conf", piece_key, kept_piece)
+        parsed, inner = kept_piece
         if array:
             lines[(key, len(entries))] = line
             entries.append(parsed[key][0])
@@ -309,6 +332,7 @@ def _read_by_entry(text: str, display: str, schema_name: str, memo: Memo) -> _Fi
                 return None
             lines[(key, name)] = line
             names[name] = value
+        lines.update({path: line + offset for path, offset in inner.items()})
     data = {**top, key: entries if array else names} if pieces else top
     memo.put("conf", whole, (data, lines, tuple(piece_keys)))
     return _File(display, data, text, set(), lines)
@@ -346,7 +370,7 @@ def _read(
             if found_whole is not None:
                 return found_whole
         else:
-            kept = memo.get("conf", digest("conf-file", schema_name, text))
+            kept = memo.get("conf", text_digest(f"conf-file {schema_name}", text))
             if kept is not None:
                 return _File(display, kept, text, set())
     try:
@@ -370,7 +394,8 @@ def _read(
     problems.extend(p for _, p in found)
     if memo is not None and not found:
         # A file that could not be read entry by entry is kept whole.
-        memo.put("conf", digest("conf-file", schema_name, text), (data, {}, ()) if schema_name in _ENTRIES else data)
+        key = text_digest(f"conf-file {schema_name}", text)
+        memo.put("conf", key, (data, {}, ()) if schema_name in _ENTRIES else data)
     return _File(display, data, text, {p for p, _ in found})
 
 

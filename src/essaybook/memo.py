@@ -38,7 +38,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MEMO_FOLDER", "Memo", "code_digest", "digest"]
+__all__ = ["MEMO_FOLDER", "Memo", "code_digest", "digest", "text_digest"]
 
 # Where Sphinx builds keep the memo: in the doctree folder, cleaned with it, never published.
 MEMO_FOLDER = "essaybook-memo"
@@ -56,6 +56,13 @@ def digest(*parts: Any) -> str:
     hash megabytes of notes at every build.
     """
     return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def text_digest(kind: str, text: str) -> str:
+    """The digest of one text of a given kind (a file, an entry): hashed as it is, without a ``repr``."""
+    h = hashlib.sha256(kind.encode("utf-8", "surrogatepass") + b"\0")
+    h.update(text.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
 
 
 @cache

@@ -98,6 +98,10 @@ class TomlLocator:
     def headers(self, keys: tuple[str, ...], array: bool) -> list[int]:
         return self._headers.get((keys, array), [])
 
+    def header_lines(self) -> dict[tuple[tuple[str, ...], bool], list[int]]:
+        """Every table header: its keys and whether it is an array's, and the lines it is on."""
+        return dict(self._headers)
+
     def key(self, name: str, table_line: int) -> tuple[int, int] | None:
         """The line and column of ``name =`` in the table whose header is at ``table_line`` (0: the top)."""
         pattern = re.compile(
