@@ -13,7 +13,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from .pipeline import build_book
 from .problems import ProblemsError
 from .write import remove_pages, sync_tree, write_pages
 
@@ -26,6 +25,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .pipeline import build_book  # not for publish, which needs none of the converter
+
     book = build_book(args.seeds, args.conf)
     for line in book.skipped:
         print(f"note: {line}")
@@ -37,6 +38,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
+    from .pipeline import build_book
+
     book = build_book(args.seeds, args.conf)
     report = write_pages(args.out, book.pages)
     print(f"{len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed")

@@ -22,6 +22,7 @@ from .edition import Chapter, Edition, NoteAt, PartPlan
 from .escape import escape_text
 from .reading import human_date, reading_minutes
 from .terms import Match, TermMatcher
+from .write import MARKER
 
 __all__ = [
     "APPARATUS",
@@ -42,7 +43,6 @@ __all__ = [
     "render_paragraph",
 ]
 
-MARKER = "% essaybook: generated page"
 GLOSSARY = "glossary"
 SOURCES = "sources"
 TIMELINE = "timeline"
