@@ -46,6 +46,22 @@ def drop_unused_words(indexer: Any) -> None:
             del mapping[word]
 
 
+class _Keeping:
+    """A search index format that keeps what it loads."""
+
+    def __init__(self, fmt: Any, read: list[Any]) -> None:
+        self._fmt = fmt
+        self._read = read
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._fmt, name)
+
+    def load(self, stream: Any) -> Any:
+        frozen = self._fmt.load(stream)
+        self._read.append(frozen)
+        return frozen
+
+
 def keep_index_entries(app: Sphinx) -> None:
     builder = app.builder
     load = getattr(builder, "load_indexer", None)
@@ -53,14 +69,17 @@ def keep_index_entries(app: Sphinx) -> None:
         return
 
     def load_indexer(docnames) -> None:
-        load(docnames)
-        indexer = builder.indexer
-        path = builder.outdir / builder.searchindex_filename
+        # What Sphinx reads of the old index is kept as it reads it: the file,
+        # megabytes for a long book, is not read and parsed a second time.
+        read: list[Any] = []
+        fmt = builder.indexer_format
+        builder.indexer_format = _Keeping(fmt, read)
         try:
-            with open(path, encoding="utf-8") as stream:
-                frozen = builder.indexer_format.load(stream)
-        except (OSError, ValueError, TypeError):
-            return
+            load(docnames)
+        finally:
+            builder.indexer_format = fmt
+        indexer = builder.indexer
+        frozen = read[0] if read else None
         if not isinstance(frozen, dict) or frozen.get("envversion") != indexer._env_version:
             return
         keep = set(builder.env.all_docs) - set(docnames)
