@@ -261,6 +261,23 @@ def test_the_memo_keeps_only_what_the_last_conversion_used(tmp_path: Path) -> No
     assert entries == {"kept": 2, "new": 3}
 
 
+def test_a_kind_kept_entry_by_entry_writes_only_what_was_added(tmp_path: Path) -> None:
+    memo = Memo(tmp_path)
+    memo.put("each/", "old", 1)
+    memo.put("each/", "kept", 2)
+    memo.save()
+    kept = tmp_path / "each" / "kept.pickle"
+    written = kept.stat().st_mtime_ns
+    memo = Memo(tmp_path)
+    assert memo.get("each/", "kept") == 2
+    assert memo.get("each/", "missing") is None
+    memo.put("each/", "new", 3)
+    memo.save()
+    assert sorted(p.name for p in (tmp_path / "each").iterdir()) == ["kept.pickle", "new.pickle"]
+    assert kept.stat().st_mtime_ns == written
+    assert Memo(tmp_path).get("each/", "new") == 3
+
+
 def test_no_folder_no_memo(tmp_path: Path) -> None:
     memo = Memo(None)
     memo.put("k", "a", 1)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -251,6 +252,21 @@ def _split(text: str, key: str, array: bool) -> tuple[str, list[tuple[int, str]]
     return text[: starts[0]], entries
 
 
+def _shared(value: Any) -> Any:
+    """The same data with its keys and short strings interned, so the memo's pickle holds each once.
+
+    Thousands of notes repeat the same keys, seed names and source ids; a
+    pickle stores a string once per object, not once per value.
+    """
+    if isinstance(value, dict):
+        return {sys.intern(k): _shared(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shared(v) for v in value]
+    if isinstance(value, str) and len(value) <= 100:
+        return sys.intern(value)
+    return value
+
+
 def _inner_lines(piece: str, key: str, array: bool) -> dict[tuple[str | int, ...], int]:
     """The lines of the tables inside one entry (its parts, its first publication), counted from its header.
 
@@ -320,7 +336,7 @@ def _read_by_entry(text: str, display: str, schema_name: str, memo: Memo) -> _Fi
                 return None
             if set(parsed) != {key} or len(parsed[key]) != 1 or schema.check(parsed, schema_name, display, piece):
                 return None
-            kept_piece = parsed, _inner_lines(piece, key, array)
+            kept_piece = _shared(parsed), _inner_lines(piece, key, array)
             memo.put("conf", piece_key, kept_piece)
         parsed, inner = kept_piece
         if array:

@@ -80,35 +80,48 @@ def code_digest() -> str:
 
 
 class Memo:
-    """Results of the last conversion, by kind and key; ``Memo(None)`` remembers nothing."""
+    """Results of the last conversion, by kind and key; ``Memo(None)`` remembers nothing.
+
+    A kind is one pickle of all its entries, read whole at its first lookup;
+    a kind whose name ends in "/" is a folder with a pickle per entry, read
+    one by one, so adding an entry rewrites that entry only (the chapters:
+    an edit changes one of a thousand).
+    """
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self._old: dict[str, dict[str, Any]] = {}
         self._new: dict[str, dict[str, Any]] = {}
-        self._added: set[str] = set()
+        self._added: dict[str, set[str]] = {}
 
     def _load(self, kind: str) -> dict[str, Any]:
         if kind not in self._old:
             entries: dict[str, Any] = {}
-            if self.folder is not None:
-                try:
-                    with open(self.folder / f"{kind}.pickle", "rb") as f:
-                        code, stored = pickle.load(f)
-                    if code == code_digest() and isinstance(stored, dict):
-                        entries = stored
-                except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
-                    # A memo that cannot be read is no memo: everything is computed again.
-                    entries = {}
+            if self.folder is not None and not kind.endswith("/"):
+                entries = self._read(self.folder / f"{kind}.pickle") or {}
             self._old[kind] = entries
             self._new[kind] = {}
+            self._added[kind] = set()
         return self._old[kind]
+
+    @staticmethod
+    def _read(path: Path) -> Any | None:
+        try:
+            with open(path, "rb") as f:
+                code, stored = pickle.load(f)
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
+            # A memo that cannot be read is no memo: everything is computed again.
+            return None
+        return stored if code == code_digest() else None
 
     def get(self, kind: str, key: str) -> Any | None:
         """The result kept under ``key``, or None; a result used is kept for the next build."""
         if self.folder is None:
             return None
-        value = self._load(kind).get(key)
+        old = self._load(kind)
+        value = old.get(key)
+        if value is None and kind.endswith("/"):
+            value = old[key] = self._read(self.folder / kind / f"{key}.pickle")
         if value is not None:
             self._new[kind][key] = value
         return value
@@ -118,23 +131,41 @@ class Memo:
             return
         self._load(kind)
         self._new[kind][key] = value
-        self._added.add(kind)
+        self._added[kind].add(key)
 
     def save(self) -> None:
-        """Write each kind that gained or lost an entry: only what this conversion used."""
+        """Write what this conversion added, and forget what it did not use."""
         if self.folder is None:
             return
         for kind, entries in self._new.items():
-            if kind not in self._added and entries.keys() == self._old[kind].keys():
-                continue
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{kind}-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    pickle.dump((code_digest(), entries), f, pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, self.folder / f"{kind}.pickle")
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-            self._old[kind] = dict(entries)
-            self._added.discard(kind)
+            if kind.endswith("/"):
+                self._save_each(kind, entries)
+            elif self._added[kind] or entries.keys() != self._old[kind].keys():
+                _dump(self.folder, f"{kind}.pickle", entries)
+                self._old[kind] = dict(entries)
+            self._added[kind] = set()
+
+    def _save_each(self, kind: str, entries: dict[str, Any]) -> None:
+        folder = self.folder / kind  # type: ignore[operator]
+        for key in sorted(self._added[kind]):
+            _dump(folder, f"{key}.pickle", entries[key])
+        try:
+            stored = [p for p in folder.iterdir() if p.suffix == ".pickle"]
+        except OSError:
+            stored = []
+        for path in stored:
+            if path.stem not in entries:
+                path.unlink(missing_ok=True)
+
+
+def _dump(folder: Path, name: str, value: Any) -> None:
+    """Write one pickle by renaming a finished file over the old one: a reader sees one or the other."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump((code_digest(), value), f, pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / name)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

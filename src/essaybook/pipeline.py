@@ -213,7 +213,7 @@ def build_book(seeds_dir: Path, conf_dir: Path, base: Path | None = None, memo: 
         notes = notes_by_seed.get(file.name, [])
         if remembering:
             key = keys[file.name] = _chapter_key(file.name, display, data[file], edition, notes, bib, shared)
-            kept = memo.get("chapter", key)
+            kept = memo.get("chapters/", key)
             if kept is not None:
                 chapter_data, kept_pages[file.name] = kept
                 ready[file.name] = _kept_chapter(chapter_data, edition.essays.get(file.name), notes, display)
@@ -253,6 +253,6 @@ def build_book(seeds_dir: Path, conf_dir: Path, base: Path | None = None, memo: 
         rendered = render_chapter(chapter, edition, matcher, bib)
         pages.update(rendered)
         if remembering:
-            memo.put("chapter", keys[name], _to_keep(chapter, rendered))
+            memo.put("chapters/", keys[name], _to_keep(chapter, rendered))
     pages.update(render_apparatus(edition, chapters, bib))
     return Book(edition, chapters, matcher, pages, skipped)
