@@ -18,6 +18,7 @@ that changed). Everything else here is Sphinx-native bookkeeping:
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable
@@ -321,9 +322,12 @@ def env_get_outdated(
         "provenance": state.provenance,
         "apparatus": state.apparatus,
     }
+    # Only a digest of each is kept: the facts of a thousand essays would be
+    # tens of thousands of objects to load, scan and free at every build.
+    digests = {kind: digest(repr(value)) for kind, value in facts.items()}
     old = env.essaybook_facts
-    env.essaybook_facts = facts  # type: ignore[attr-defined]
-    stale = [kind for kind in facts if old.get(kind) != facts[kind]]
+    env.essaybook_facts = digests  # type: ignore[attr-defined]
+    stale = [kind for kind in digests if old.get(kind) != digests[kind]]
     return sorted({doc for kind in stale for doc in users.get(kind, ()) if doc in env.found_docs})
 
 
@@ -425,9 +429,21 @@ def _where_used_changed(env: BuildEnvironment, state: _State) -> bool:
 def _where_record(env: BuildEnvironment, doc: str) -> str:
     """What the glossary shows of a page: its title, its uses, and the anchors they link."""
     anonlabels = env.domains.standard_domain.anonlabels
-    uses = env.essaybook_uses.get(doc, ())
+    uses = _uses(env, doc)
     title = env.titles[doc].astext() if doc in env.titles else doc
     return digest(title, tuple(uses), tuple(anonlabels.get(label) for _, label, _ in uses if label))
+
+
+def _uses(env: BuildEnvironment, doc: str) -> list[tuple[str, str, int]]:
+    """A page's term uses: (term, label of the paragraph or note, its number; negative for a note).
+
+    The environment keeps each page's uses as one JSON string: a thousand
+    essays have hundreds of thousands of uses, which as tuples would be most
+    of the objects the environment loads, the garbage collector scans and the
+    interpreter frees at the end of every build, even one that reads nothing.
+    """
+    kept = env.essaybook_uses.get(doc)
+    return [tuple(u) for u in json.loads(kept)] if kept else []  # type: ignore[misc]
 
 
 def write_started(app: Sphinx, builder: Any) -> None:
@@ -509,7 +525,7 @@ def doctree_read(app: Sphinx, doctree: nodes.document) -> None:
             continue
         uses.append((ref["reftarget"].lower(), "", 0))
     if uses:
-        env.essaybook_uses[docname] = sorted(set(uses))
+        env.essaybook_uses[docname] = json.dumps(sorted(set(uses)), ensure_ascii=False, separators=(",", ":"))
 
 
 def _words(paragraph: nodes.Element) -> str:
@@ -595,10 +611,10 @@ class WhereUsed(SphinxPostTransform):
         self._links = _Links(self.env, docname)
         order = {doc: i for i, doc in enumerate(d for c in state.chapters for d in _chapter_pages(self.env, c))}
         by_term: dict[str, dict[str, list[tuple[str, int]]]] = {}
-        for doc, uses in self.env.essaybook_uses.items():
+        for doc in self.env.essaybook_uses:
             if doc == docname or doc not in order:
                 continue
-            for key, label, number in uses:
+            for key, label, number in _uses(self.env, doc):
                 by_term.setdefault(key, {}).setdefault(doc, []).append((label, number))
         for glossary in (g for page in pages for g in page.findall(addnodes.glossary)):
             for item in glossary.findall(nodes.definition_list_item):
