@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -230,3 +231,114 @@ def table(columns: dict[str, dict[str, Any]]) -> list[str]:
 
 if __name__ == "__main__":
     sys.exit(_child(*(Path(a) for a in sys.argv[1:5])))
+
+
+# --- in the benchmark (bench.py) ---------------------------------------------------
+
+
+def _html_mtimes(out: Path) -> dict[str, int]:
+    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*.html")}
+
+
+def rebuilds(project: Path, n: int) -> dict[str, Any]:
+    """``make html`` (a build into a staging folder, then ``essaybook publish``) after no edit, after one
+    note's text changed and after one seed's text changed, each timed phase by phase.
+
+    The project has been built clean into ``_build`` (its doctrees in ``_build/.doctrees``); a first
+    build with ``make html``'s options publishes the book and is not counted.
+    """
+    from corpus import edit_note, edit_one
+
+    out, doctrees, site = project / "_build", project / "_doctrees", project / "_site"
+    # The benchmark's clean builds keep their doctrees in the output folder, which
+    # make html keeps elsewhere (and publishing would copy): moved beside it.
+    if (out / ".doctrees").is_dir():
+        shutil.rmtree(doctrees, ignore_errors=True)
+        shutil.move(out / ".doctrees", doctrees)
+    shutil.rmtree(site, ignore_errors=True)
+    measure(project, out, doctrees, site)
+    runs: dict[str, Any] = {"load": " ".join(f"{x:.2f}" for x in os.getloadavg())}
+    for name, edit in (
+        ("noop", None),
+        ("note", lambda: edit_note(project, n // 2)),
+        ("seed", lambda: edit_one(project, n // 2)),
+    ):
+        if edit is not None:
+            edit()
+        before = _html_mtimes(out)
+        runs[name] = measure(project, out, doctrees, site)
+        after = _html_mtimes(out)
+        runs[name]["rewritten"] = sorted(k for k in after.keys() | before.keys() if before.get(k) != after.get(k))
+    return runs
+
+
+_RUNS = {"noop": "no-op", "note": "one note edited", "seed": "one seed edited"}
+
+
+def report_lines(builds: dict[str, dict[str, Any]]) -> list[str]:
+    """The benchmark report's section on ``make html`` after an edit: a summary per size, phases at the largest two."""
+    rows = {n: row for n, row in builds.items() if "make_html" in row}
+    if not rows:
+        return []
+    lines = [
+        "## `make html` after an edit (build and publish, as an editor runs it)",
+        "",
+        "Wall seconds of `make html`'s two commands (`sphinx-build -W --keep-going -n` into the staging folder,",
+        "then `essaybook publish`), timed phase by phase by `tests/bench/phases.py`.",
+        "",
+        "| essays | clean build (-j 1) | no-op | one note edited | one seed edited | no-op / clean | edit / clean "
+        "| load average |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for n, row in rows.items():
+        clean = row["ours_j1"]["median_s"]
+        runs = row["make_html"]
+        edit = max(runs["note"]["total_s"], runs["seed"]["total_s"])
+        lines.append(
+            f"| {n} | {clean:.2f} s | {runs['noop']['total_s']:.2f} s | {runs['note']['total_s']:.2f} s "
+            f"| {runs['seed']['total_s']:.2f} s | {runs['noop']['total_s'] / clean:.1%} | {edit / clean:.1%} "
+            f"| {runs['load']} |"
+        )
+    lines.append("")
+    for n, row in rows.items():
+        runs = row["make_html"]
+        lines.append(
+            f"- {n} essays, pages written besides the index, search and 404 pages: "
+            + "; ".join(
+                f"{_RUNS[k]}: {', '.join(p for p in runs[k]['rewritten'] if p not in ALWAYS) or 'none'}" for k in _RUNS
+            )
+        )
+    big = list(rows)[-2:]
+    columns = {f"{n}, {_RUNS[k]}": rows[n]["make_html"][k] for n in big for k in _RUNS}
+    lines += ["", f"### Where the time goes at {' and '.join(big)} essays (seconds)", ""]
+    lines += table(columns)
+    lines.append("")
+    return lines
+
+
+ALWAYS = frozenset({"genindex.html", "search.html", "404.html"})
+
+
+def target_lines(builds: dict[str, dict[str, Any]]) -> list[tuple[bool | None, str]]:
+    """Issue 12 §1's targets for an edit and a no-op, from the ``make_html`` runs: (met, text)."""
+    out: list[tuple[bool | None, str]] = []
+    big = builds.get("1000", {}).get("make_html")
+    if big:
+        note, noop = big["note"]["total_s"], big["noop"]["total_s"]
+        out.append((note <= 5, f"at 1,000 essays one note edited → make html ≤ 5 s: {note:.2f} s"))
+        out.append((noop <= 3, f"at 1,000 essays a no-op make html ≤ 3 s: {noop:.2f} s"))
+    mid = builds.get("300", {})
+    if "make_html" in mid:
+        clean = mid["ours_j1"]["median_s"]
+        runs = mid["make_html"]
+        for k in ("note", "seed"):
+            share = runs[k]["total_s"] / clean
+            out.append((share <= 0.08, f"at 300 essays {_RUNS[k]} costs ≤ 8 % of a clean build: {share:.1%}"))
+        share = runs["noop"]["total_s"] / clean
+        out.append((share <= 0.05, f"at 300 essays a no-op costs ≤ 5 % of a clean build: {share:.1%}"))
+    one = builds.get("1", {}).get("make_html")
+    if one:
+        for k in ("note", "seed"):
+            r = one[k]["total_s"] / one["noop"]["total_s"]
+            out.append((r <= 1.3, f"at 1 essay {_RUNS[k]} costs ≤ 1.3 × a no-op: {r:.2f} ×"))
+    return out
