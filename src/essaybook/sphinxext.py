@@ -59,6 +59,9 @@ logger = logging.getLogger(__name__)
 __all__ = ["setup"]
 
 
+ENV_VERSION = 2
+
+
 class EssayBookError(SphinxError):
     category = "Essay book input error"
 
@@ -882,4 +885,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # After sphinx-notfound-page's own (400, registered later), before furo's (500).
     app.connect("html-page-context", navigation.notfound_page_context, priority=450)
     app.connect("build-finished", pagefind.build_finished)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": __version__,
+        # What this extension keeps in the environment changes form: Sphinx reads
+        # every page again when it differs from the environment's (2: uses as JSON).
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
