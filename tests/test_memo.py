@@ -292,3 +292,12 @@ def test_digest_tells_apart_what_differs() -> None:
     assert digest(None) != digest("None")
     assert digest(1) != digest(True)
     assert digest("a", "b") == digest("a", "b")
+
+
+@pytest.mark.parametrize("name", ["book.toml", "notes.toml", "glossary.toml", "timeline.toml"])
+def test_the_real_conf_is_read_entry_by_entry(tmp_path: Path, name: str) -> None:
+    """Each file of the real conf/ is cut into entries (not read whole, which a large book cannot afford)."""
+    text = (ROOT / "conf" / name).read_text("utf-8")
+    schema_name = name.removesuffix(".toml")
+    found = edition_module._read_by_entry(text, f"conf/{name}", schema_name, Memo(tmp_path))
+    assert found is not None, f"{name} could not be read entry by entry"

@@ -334,7 +334,12 @@ def _read_by_entry(text: str, display: str, schema_name: str, memo: Memo) -> _Fi
                 parsed = tomllib.loads(piece)
             except tomllib.TOMLDecodeError:
                 return None
-            if set(parsed) != {key} or len(parsed[key]) != 1 or schema.check(parsed, schema_name, display, piece):
+            # Checked beside the text before the entries, which holds what the schema requires besides them.
+            if (
+                set(parsed) != {key}
+                or len(parsed[key]) != 1
+                or schema.check({**top, **parsed}, schema_name, display, piece)
+            ):
                 return None
             kept_piece = _shared(parsed), _inner_lines(piece, key, array)
             memo.put("conf", piece_key, kept_piece)
