@@ -432,6 +432,28 @@ def _entries(f: _File | None, key: str) -> list[tuple[dict[str, Any], int]]:
 
 
 def _read_book(conf_dir: Path, display_dir: str, problems: list[Problem], memo: Memo | None = None) -> BookFile | None:
+    # Sphinx reads book.toml for its configuration, then the conversion reads
+    # it again: the second time, with the same memo, takes the first's result.
+    seen = memo.this_build if memo is not None else {}
+    again = seen.get(("book.toml", conf_dir, display_dir))
+    if again is not None and again[0] == _stat(conf_dir / "book.toml"):
+        return again[1]
+    before = len(problems)
+    found = _read_book_file(conf_dir, display_dir, problems, memo)
+    if found is not None and len(problems) == before:
+        seen[("book.toml", conf_dir, display_dir)] = (_stat(conf_dir / "book.toml"), found)
+    return found
+
+
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def _read_book_file(conf_dir: Path, display_dir: str, problems: list[Problem], memo: Memo | None) -> BookFile | None:
     f = _read(conf_dir, display_dir, "book.toml", "book", problems, required=True, memo=memo)
     if f is None:
         return None
@@ -552,23 +574,23 @@ def load_edition(conf_dir: Path, display_dir: str = "conf", memo: Memo | None = 
     # Without sources.json every citation is unknown; with an unreadable one, none can be checked.
     known = {s.id for s in source_objs} if sources is None or () not in sources.bad else None
     if known is not None:
-        for owner, path, kind in (
-            *((t, "glossary.toml", f"glossary entry '{t.term}'") for t in term_objs),
-            *((n, "notes.toml", f"note '{n.id}'") for n in note_objs),
-            *((e, "timeline.toml", f"event '{e.label}'") for e in event_objs),
+        for owners, path, kind in (
+            (term_objs, "glossary.toml", "glossary entry '{0.term}'"),
+            (note_objs, "notes.toml", "note '{0.id}'"),
+            (event_objs, "timeline.toml", "event '{0.label}'"),
         ):
-            for sid in owner.sources:
-                if sid not in known:
-                    problems.append(
-                        Problem(
-                            f"{display_dir}/{path}",
-                            owner.line,
-                            1,
-                            "conf.unknown-source",
-                            f"{kind} cites source '{sid}', which is not in sources.json",
-                            f'add an item with "id": "{sid}" to sources.json, or correct the id',
-                        )
+            # The entry is named only when it cites an unknown source: thousands of notes cite none.
+            for owner, sid in ((o, sid) for o in owners for sid in o.sources if sid not in known):
+                problems.append(
+                    Problem(
+                        f"{display_dir}/{path}",
+                        owner.line,
+                        1,
+                        "conf.unknown-source",
+                        f"{kind.format(owner)} cites source '{sid}', which is not in sources.json",
+                        f'add an item with "id": "{sid}" to sources.json, or correct the id',
                     )
+                )
     _check_events(event_objs, term_objs, note_objs, f"{display_dir}/timeline.toml", problems)
     if problems or front is None:
         raise ProblemsError(problems)

@@ -90,6 +90,8 @@ class Memo:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
+        # Results shared by the steps of one build, never saved.
+        self.this_build: dict[Any, Any] = {}
         self._old: dict[str, dict[str, Any]] = {}
         self._new: dict[str, dict[str, Any]] = {}
         self._added: dict[str, set[str]] = {}
