@@ -61,9 +61,13 @@ class _Capture:
     def before(self, app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
         self.stock[pagename] = context.get("toctree")
 
+    def before_404(self, app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+        # sphinx-notfound-page's own toctree() for its page (absolute links), which ours replaces.
+        if pagename == "404":
+            self.stock[pagename] = context.get("toctree")
+
     def after(self, app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
         self.seen.append(pagename)
-        # Another extension may have replaced ours on its own page (the 404 page's absolute links).
         if not getattr(context.get("toctree"), "essaybook_navigation", False):
             return
         self.ours[pagename] = context["toctree"](**FURO_CALL)
@@ -86,9 +90,11 @@ class _Capture:
 def _build(srcdir: Path, capture: _Capture | None = None, **overrides: Any) -> SphinxTestApp:
     app = SphinxTestApp("html", srcdir=srcdir, confoverrides=overrides or None)
     if capture is not None:
-        # Around our handler (priority 400): one sees Sphinx's toctree(), the other ours.
+        # Around our handlers (priority 400, and 450 for the 404 page): one sees Sphinx's toctree()
+        # (sphinx-notfound-page's on its page), the other ours.
         app.connect("html-page-context", capture.before, priority=300)
-        app.connect("html-page-context", capture.after, priority=450)
+        app.connect("html-page-context", capture.before_404, priority=420)
+        app.connect("html-page-context", capture.after, priority=460)
         app.connect("html-page-context", capture.final, priority=900)
     try:
         app.build()
@@ -104,19 +110,23 @@ def _sidebar(page: Path) -> BeautifulSoup:
     return tree
 
 
-def _assert_links_resolve(page: Path, tree: BeautifulSoup) -> None:
+def _assert_links_resolve(page: Path, tree: BeautifulSoup, root: Path | None = None) -> None:
     for a in tree.find_all("a"):
         href = a["href"]
         path = href.split("#", 1)[0]
-        target = (page.parent / path).resolve() if path else page.resolve()
+        if path.startswith("/"):  # the 404 page's links, served from the site's root
+            assert root is not None, f"{page}: absolute link {href}"
+            target = (root / path.lstrip("/")).resolve()
+        else:
+            target = (page.parent / path).resolve() if path else page.resolve()
         assert target.is_file(), f"{page}: sidebar link {href} leads to no page"
 
 
 def test_small_book_navigation_is_furos_byte_for_byte(tmp_path: Path) -> None:
     capture = _Capture()
     _build(_project(tmp_path, tiny_before=2, tiny_after=2), capture)
-    assert set(capture.ours) >= {"index", "about", "genindex", "search", "book/trotsky-and-stalin/part-2"}
-    assert set(capture.seen) - set(capture.ours) <= {"404"}
+    assert set(capture.ours) >= {"index", "about", "genindex", "search", "404", "book/trotsky-and-stalin/part-2"}
+    assert set(capture.seen) == set(capture.ours)
     for page, html in capture.ours.items():
         assert html == capture.expected[page], f"{page}: navigation differs from Sphinx's"
     capture.check_furo()
@@ -187,15 +197,14 @@ def test_long_book_sidebar_is_bounded_on_every_kind_of_page(long_book: Path, pag
 
 
 def test_every_sidebar_of_the_long_book_is_small_and_resolves(long_book: Path) -> None:
-    # The 404 page is sphinx-notfound-page's: its sidebar is built by that
-    # extension, with absolute links, for this one page.
-    pages = sorted(p for p in long_book.rglob("*.html") if p.name != "404.html")
-    assert len(pages) > 61
+    # The 404 page too, whose links are absolute (it is served at any depth).
+    pages = sorted(long_book.rglob("*.html"))
+    assert len(pages) > 61 and long_book / "404.html" in pages
     for page in pages:
         tree = _sidebar(page)
         # 11 chapters, 2 links to the full contents, 3 parts of the real essay, 5 apparatus pages.
         assert len(tree.find_all("li")) <= 11 + 2 + 3 + 5, f"{page}: sidebar has too many entries"
-        _assert_links_resolve(page, tree)
+        _assert_links_resolve(page, tree, long_book)
 
 
 def test_navigation_digest_changes_only_with_titles_or_toctrees() -> None:

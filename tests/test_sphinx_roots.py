@@ -356,3 +356,40 @@ def test_index_entries_restored_from_a_loaded_search_index() -> None:
         "b": [("stalin", "term-Stalin", "")],
     }
     assert restore_index_entries({}, {"a"}) == {}
+
+
+@pytest.mark.parametrize("builder", ["html", "singlehtml"])
+def test_where_used_links_are_those_sphinx_resolves(
+    tmp_path: Path, make_app, monkeypatch: pytest.MonkeyPatch, builder: str
+) -> None:
+    """The glossary's links, made directly, are the bytes Sphinx writes for the same links left to its resolver."""
+    from essaybook import sphinxext
+
+    def built(name: str) -> bytes:
+        app = make_app(builder, srcdir=copy_root(tmp_path / name))
+        app.build()
+        assert app._warning.getvalue() == ""
+        page = "book/glossary.html" if builder == "html" else "index.html"
+        html = (Path(app.outdir) / page).read_bytes()
+        app.cleanup()
+        return html
+
+    direct = built("direct")
+    assert b'class="where-used"' in direct
+    monkeypatch.setattr(
+        sphinxext._Links, "doc", lambda self, doc, text: sphinxext._xref(self.fromdoc, "doc", "/" + doc, text)
+    )
+    monkeypatch.setattr(
+        sphinxext._Links, "ref", lambda self, label, text: sphinxext._xref(self.fromdoc, "ref", label, text)
+    )
+    assert built("resolved") == direct
+
+
+def test_words_no_page_holds_are_dropped() -> None:
+    from types import SimpleNamespace
+
+    from essaybook.searchindex import drop_unused_words
+
+    indexer = SimpleNamespace(_mapping={"kept": {"a"}, "gone": set()}, _title_mapping={"old": set(), "title": {"b"}})
+    drop_unused_words(indexer)
+    assert indexer._mapping == {"kept": {"a"}} and indexer._title_mapping == {"title": {"b"}}

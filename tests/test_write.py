@@ -275,3 +275,20 @@ def test_sync_tree_replaces_a_folder_by_a_file_and_back(tmp_path: Path) -> None:
     (src / "x").write_text("now a file")
     sync_tree(src, dest)
     assert (dest / "x").read_text() == "now a file"
+
+
+def test_sync_tree_reads_no_file_it_copied_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from essaybook import write
+
+    src, dest = tmp_path / "src", tmp_path / "dest"
+    src.mkdir()
+    (src / "a.html").write_text("A")
+    (src / "b.html").write_text("B")
+    write.sync_tree(src, dest)
+    (src / "b.html").write_text("B")  # written again by a newer build: a new time, the same bytes
+    compared: list[str] = []
+    cmp = write.filecmp.cmp
+    monkeypatch.setattr(write.filecmp, "cmp", lambda a, b, shallow: compared.append(Path(a).name) or cmp(a, b, shallow))
+    again = write.sync_tree(src, dest)
+    assert compared == ["b.html"]
+    assert sorted(again.unchanged) == ["a.html", "b.html"] and not again.written

@@ -184,6 +184,18 @@ class Bibliography:
         self.formatted = formatted
         self.by_id = {f.id: f for f in formatted}
 
+    def data(self) -> tuple[str, str, tuple[Formatted, ...]]:
+        """What the processor made, to keep: :meth:`restore` gives the same bibliography back without it."""
+        return self.locale, self.style_title, tuple(self.formatted)
+
+    @classmethod
+    def restore(cls, data: tuple[str, str, tuple[Formatted, ...]]) -> Bibliography:
+        bib = cls.__new__(cls)
+        bib.locale, bib.style_title, formatted = data
+        bib.formatted = list(formatted)
+        bib.by_id = {f.id: f for f in bib.formatted}
+        return bib
+
     def _format(self, path: str, items: list[dict]) -> list[Formatted]:
         from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
         from citeproc.source.json import CiteProcJSON

@@ -15,8 +15,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from .lint import lint_book
-from .pipeline import build_book
 from .problems import ProblemsError
 from .write import remove_pages, sync_tree, write_pages
 
@@ -29,6 +27,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .lint import lint_book  # not for publish, which needs none of the converter
+    from .pipeline import build_book
+
     book = build_book(args.seeds, args.conf)
     findings = lint_book(book, args.conf, str(args.conf))
     for line in book.skipped:
@@ -44,6 +45,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
+    from .pipeline import build_book
+
     book = build_book(args.seeds, args.conf)
     report = write_pages(args.out, book.pages)
     print(f"{len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed")

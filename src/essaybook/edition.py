@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 from . import schema
+from .memo import Memo, text_digest
 from .parse import Essay, default_slug
 from .problems import Problem, ProblemsError
 from .reading import word_count
@@ -41,9 +44,11 @@ __all__ = [
     "Publication",
     "Source",
     "Term",
+    "essay_slug",
     "load_book",
     "load_edition",
     "resolve",
+    "resolve_essay",
 ]
 
 # Terms and aliases appear inside a {term} role, so they may not hold the
@@ -192,19 +197,176 @@ class _File:
 
     display: str
     data: Any
-    locator: schema.TomlLocator | schema.JsonLocator
+    text: str
     bad: set[tuple[str | int, ...]]  # paths of values the schema rejected
+    # The lines of the entries of a file read entry by entry (see _read_by_entry), by path.
+    lines: dict[tuple[str | int, ...], int] = field(default_factory=dict)
 
     def ok(self, *path: str | int) -> bool:
         """Whether nothing at or under ``path`` broke the schema (nor anything above it)."""
         return not any(p[: len(path)] == path or path[: len(p)] == p for p in self.bad)
 
+    @cached_property
+    def locator(self) -> schema.TomlLocator | schema.JsonLocator:
+        return schema.JsonLocator(self.text) if self.display.endswith(".json") else schema.TomlLocator(self.text)
+
     def line(self, *path: str | int) -> int:
+        if path in self.lines:
+            return self.lines[path]
         return self.locator.locate(path)[0]
 
 
+# How a file of conf/ divides into entries that can be parsed and checked one by
+# one: its schema's one top-level array of tables ([[notes]]), or table of tables
+# ([essays."a.txt"]). None: the file is read whole.
+_ENTRIES: dict[str, tuple[str, bool]] = {
+    "notes": ("notes", True),
+    "glossary": ("terms", True),
+    "timeline": ("events", True),
+    "book": ("essays", False),
+}
+_NAME = r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|[A-Za-z0-9_-]+'
+
+
+@cache
+def _header(key: str, array: bool) -> re.Pattern[str]:
+    """The header line of one entry: ``[[notes]]``, or ``[essays."a.txt"]`` (not ``[essays."a.txt".parts]``)."""
+    if array:
+        return re.compile(rf"^[ \t]*\[\[[ \t]*{re.escape(key)}[ \t]*\]\][ \t]*(?:#[^\n]*)?$", re.M)
+    return re.compile(
+        rf"^[ \t]*\[(?!\[)[ \t]*{re.escape(key)}[ \t]*\.[ \t]*(?:{_NAME})[ \t]*\][ \t]*(?:#[^\n]*)?$", re.M
+    )
+
+
+def _split(text: str, key: str, array: bool) -> tuple[str, list[tuple[int, str]]]:
+    """The text before the first entry, and each entry's text with the line its header is on."""
+    starts = [m.start() for m in _header(key, array).finditer(text)]
+    if not starts:
+        return text, []
+    entries = []
+    line = text.count("\n", 0, starts[0]) + 1
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(text)
+        entries.append((line, text[start:end]))
+        line += text.count("\n", start, end)
+    return text[: starts[0]], entries
+
+
+def _shared(value: Any) -> Any:
+    """The same data with its keys and short strings interned, so the memo's pickle holds each once.
+
+    Thousands of notes repeat the same keys, seed names and source ids; a
+    pickle stores a string once per object, not once per value.
+    """
+    if isinstance(value, dict):
+        return {sys.intern(k): _shared(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shared(v) for v in value]
+    if isinstance(value, str) and len(value) <= 100:
+        return sys.intern(value)
+    return value
+
+
+def _inner_lines(piece: str, key: str, array: bool) -> dict[tuple[str | int, ...], int]:
+    """The lines of the tables inside one entry (its parts, its first publication), counted from its header.
+
+    The same places the whole file's locator finds; any other place is still
+    looked up in the whole file.
+    """
+    found: dict[tuple[str | int, ...], int] = {}
+    for (keys, is_array), lines in schema.TomlLocator(piece).header_lines().items():
+        if keys[:1] != (key,) or len(keys) == (1 if array else 2):
+            continue
+        if is_array:
+            found.update({(*keys, i): n - 1 for i, n in enumerate(lines)})
+        else:
+            found[keys] = lines[0] - 1
+    return found
+
+
+def _read_by_entry(text: str, display: str, schema_name: str, memo: Memo) -> _File | None:
+    """The file parsed and checked entry by entry, each entry's result kept in the memo; None if it has a problem.
+
+    Parsing a TOML file of megabytes takes seconds, so an edit to one note
+    parses and checks that note's entry only. The text is cut at the header
+    lines of its entries; each piece must parse on its own to exactly one
+    entry and the text before the first to no entry at all. A header-like line
+    inside a multi-line string leaves the piece before it with an unterminated
+    string, which does not parse; so when every piece parses, every cut was at
+    a real header and the pieces together mean what the whole file means. The
+    schemas constrain each entry on its own (nothing across entries), so the
+    file is valid when the text before the entries is and every entry is. Any
+    problem, or a file that cannot be cut so, gives None: the caller reads it
+    whole and reports exactly what it would without the memo.
+    """
+    key, array = _ENTRIES[schema_name]
+    whole = text_digest(f"conf-file {schema_name}", text)
+    kept = memo.get("conf", whole)
+    if kept is not None:
+        data, lines, piece_keys = kept
+        for piece_key in piece_keys:  # still in use: kept for the next edit
+            memo.get("conf", piece_key)
+        return _File(display, data, text, set(), lines)
+    head, pieces = _split(text, key, array)
+    head_key = text_digest(f"conf-head {schema_name} {bool(pieces)}", head)
+    top = memo.get("conf", head_key)
+    if top is None:
+        try:
+            top = tomllib.loads(head)
+        except tomllib.TOMLDecodeError:
+            return None
+        if key in top:
+            return None
+        skeleton = {**top, key: [] if array else {}} if pieces else top
+        if schema.check(skeleton, schema_name, display, head):
+            return None
+        memo.put("conf", head_key, top)
+    entries: list[Any] = []
+    names: dict[str, Any] = {}
+    lines: dict[tuple[str | int, ...], int] = {}
+    piece_keys = [head_key]
+    for line, piece in pieces:
+        piece_key = text_digest(f"conf-entry {schema_name}", piece)
+        piece_keys.append(piece_key)
+        kept_piece = memo.get("conf", piece_key)
+        if kept_piece is None:
+            try:
+                parsed = tomllib.loads(piece)
+            except tomllib.TOMLDecodeError:
+                return None
+            # Checked beside the text before the entries, which holds what the schema requires besides them.
+            if (
+                set(parsed) != {key}
+                or len(parsed[key]) != 1
+                or schema.check({**top, **parsed}, schema_name, display, piece)
+            ):
+                return None
+            kept_piece = _shared(parsed), _inner_lines(piece, key, array)
+            memo.put("conf", piece_key, kept_piece)
+        parsed, inner = kept_piece
+        if array:
+            lines[(key, len(entries))] = line
+            entries.append(parsed[key][0])
+        else:
+            ((name, value),) = parsed[key].items()
+            if name in names:
+                return None
+            lines[(key, name)] = line
+            names[name] = value
+        lines.update({path: line + offset for path, offset in inner.items()})
+    data = {**top, key: entries if array else names} if pieces else top
+    memo.put("conf", whole, (data, lines, tuple(piece_keys)))
+    return _File(display, data, text, set(), lines)
+
+
 def _read(
-    conf_dir: Path, display_dir: str, name: str, schema_name: str, problems: list[Problem], required: bool
+    conf_dir: Path,
+    display_dir: str,
+    name: str,
+    schema_name: str,
+    problems: list[Problem],
+    required: bool,
+    memo: Memo | None = None,
 ) -> _File | None:
     path = conf_dir / name
     display = f"{display_dir}/{name}"
@@ -223,6 +385,15 @@ def _read(
             Problem(display, 0, 0, "conf.encoding", f"not UTF-8 at byte offset {err.start}", "save it as UTF-8")
         )
         return None
+    if memo is not None:
+        if schema_name in _ENTRIES:
+            found_whole = _read_by_entry(text, display, schema_name, memo)
+            if found_whole is not None:
+                return found_whole
+        else:
+            kept = memo.get("conf", text_digest(f"conf-file {schema_name}", text))
+            if kept is not None:
+                return _File(display, kept, text, set())
     try:
         data = json.loads(text) if is_json else tomllib.loads(text)
     except json.JSONDecodeError as err:
@@ -242,8 +413,11 @@ def _read(
         return None
     found = schema.check(data, schema_name, display, text)
     problems.extend(p for _, p in found)
-    locator = schema.JsonLocator(text) if is_json else schema.TomlLocator(text)
-    return _File(display, data, locator, {p for p, _ in found})
+    if memo is not None and not found:
+        # A file that could not be read entry by entry is kept whole.
+        key = text_digest(f"conf-file {schema_name}", text)
+        memo.put("conf", key, (data, {}, ()) if schema_name in _ENTRIES else data)
+    return _File(display, data, text, {p for p, _ in found})
 
 
 def _entries(f: _File | None, key: str) -> list[tuple[dict[str, Any], int]]:
@@ -257,8 +431,30 @@ def _entries(f: _File | None, key: str) -> list[tuple[dict[str, Any], int]]:
     return [(entry, f.line(*prefix, i)) for i, entry in enumerate(items) if f.ok(*prefix, i)]
 
 
-def _read_book(conf_dir: Path, display_dir: str, problems: list[Problem]) -> BookFile | None:
-    f = _read(conf_dir, display_dir, "book.toml", "book", problems, required=True)
+def _read_book(conf_dir: Path, display_dir: str, problems: list[Problem], memo: Memo | None = None) -> BookFile | None:
+    # Sphinx reads book.toml for its configuration, then the conversion reads
+    # it again: the second time, with the same memo, takes the first's result.
+    seen = memo.this_build if memo is not None else {}
+    again = seen.get(("book.toml", conf_dir, display_dir))
+    if again is not None and again[0] == _stat(conf_dir / "book.toml"):
+        return again[1]
+    before = len(problems)
+    found = _read_book_file(conf_dir, display_dir, problems, memo)
+    if found is not None and len(problems) == before:
+        seen[("book.toml", conf_dir, display_dir)] = (_stat(conf_dir / "book.toml"), found)
+    return found
+
+
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def _read_book_file(conf_dir: Path, display_dir: str, problems: list[Problem], memo: Memo | None) -> BookFile | None:
+    f = _read(conf_dir, display_dir, "book.toml", "book", problems, required=True, memo=memo)
     if f is None:
         return None
     data = f.data
@@ -317,24 +513,27 @@ def _check_style(book: Book, f: _File, problems: list[Problem]) -> None:
         )
 
 
-def load_book(conf_dir: Path, display_dir: str = "conf") -> BookFile:
+def load_book(conf_dir: Path, display_dir: str = "conf", memo: Memo | None = None) -> BookFile:
     """Only ``book.toml``: the book's metadata and essays, for Sphinx's configuration."""
     problems: list[Problem] = []
-    found = _read_book(conf_dir, display_dir, problems)
+    found = _read_book(conf_dir, display_dir, problems, memo)
     if problems or found is None:
         raise ProblemsError(problems)
     return found
 
 
-def load_edition(conf_dir: Path, display_dir: str = "conf") -> Edition:
-    """Read and check every file in ``conf/``; raise with every problem found."""
-    problems: list[Problem] = []
-    front = _read_book(conf_dir, display_dir, problems)
+def load_edition(conf_dir: Path, display_dir: str = "conf", memo: Memo | None = None) -> Edition:
+    """Read and check every file in ``conf/``; raise with every problem found.
 
-    glossary = _read(conf_dir, display_dir, "glossary.toml", "glossary", problems, required=False)
-    notes = _read(conf_dir, display_dir, "notes.toml", "notes", problems, required=False)
-    sources = _read(conf_dir, display_dir, "sources.json", "sources", problems, required=False)
-    timeline = _read(conf_dir, display_dir, "timeline.toml", "timeline", problems, required=False)
+    With a memo, files and entries read before are taken from it (see :mod:`essaybook.memo`).
+    """
+    problems: list[Problem] = []
+    front = _read_book(conf_dir, display_dir, problems, memo)
+
+    glossary = _read(conf_dir, display_dir, "glossary.toml", "glossary", problems, False, memo)
+    notes = _read(conf_dir, display_dir, "notes.toml", "notes", problems, False, memo)
+    sources = _read(conf_dir, display_dir, "sources.json", "sources", problems, False, memo)
+    timeline = _read(conf_dir, display_dir, "timeline.toml", "timeline", problems, False, memo)
     for legacy in ("sources.toml",):
         if (conf_dir / legacy).is_file():
             problems.append(
@@ -375,23 +574,23 @@ def load_edition(conf_dir: Path, display_dir: str = "conf") -> Edition:
     # Without sources.json every citation is unknown; with an unreadable one, none can be checked.
     known = {s.id for s in source_objs} if sources is None or () not in sources.bad else None
     if known is not None:
-        for owner, path, kind in (
-            *((t, "glossary.toml", f"glossary entry '{t.term}'") for t in term_objs),
-            *((n, "notes.toml", f"note '{n.id}'") for n in note_objs),
-            *((e, "timeline.toml", f"event '{e.label}'") for e in event_objs),
+        for owners, path, kind in (
+            (term_objs, "glossary.toml", "glossary entry '{0.term}'"),
+            (note_objs, "notes.toml", "note '{0.id}'"),
+            (event_objs, "timeline.toml", "event '{0.label}'"),
         ):
-            for sid in owner.sources:
-                if sid not in known:
-                    problems.append(
-                        Problem(
-                            f"{display_dir}/{path}",
-                            owner.line,
-                            1,
-                            "conf.unknown-source",
-                            f"{kind} cites source '{sid}', which is not in sources.json",
-                            f'add an item with "id": "{sid}" to sources.json, or correct the id',
-                        )
+            # The entry is named only when it cites an unknown source: thousands of notes cite none.
+            for owner, sid in ((o, sid) for o in owners for sid in o.sources if sid not in known):
+                problems.append(
+                    Problem(
+                        f"{display_dir}/{path}",
+                        owner.line,
+                        1,
+                        "conf.unknown-source",
+                        f"{kind.format(owner)} cites source '{sid}', which is not in sources.json",
+                        f'add an item with "id": "{sid}" to sources.json, or correct the id',
                     )
+                )
     _check_events(event_objs, term_objs, note_objs, f"{display_dir}/timeline.toml", problems)
     if problems or front is None:
         raise ProblemsError(problems)
@@ -505,6 +704,13 @@ class PartPlan:
 
 @dataclass(frozen=True)
 class Chapter:
+    """An essay as the book presents it: its page name, parts and notes placed in its paragraphs.
+
+    A chapter taken from the converter's memo (:mod:`essaybook.memo`) has
+    been rendered already and carries no text: its essay's ``paragraphs``
+    are empty, and ``paragraph_count`` says how many it has.
+    """
+
     essay: Essay
     slug: str
     conf: EssayConf | None
@@ -512,10 +718,15 @@ class Chapter:
     notes: tuple[NoteAt, ...]
     words: int = 0
     paged: bool = False  # a page per part, rather than the whole essay on one page
+    paragraph_count: int = 0
 
     @property
     def has_parts(self) -> bool:
         return bool(self.conf and self.conf.parts)
+
+    @property
+    def has_text(self) -> bool:
+        return len(self.essay.paragraphs) == self.paragraph_count
 
 
 def _phrase_regex(phrase: str) -> re.Pattern[str]:
@@ -545,13 +756,23 @@ def _suggest(phrase: str, essay: Essay) -> str:
     return "copy the phrase from the seed exactly, with its quote marks and dashes"
 
 
+def essay_slug(essay_name: str, conf: EssayConf | None) -> str:
+    """An essay's page name: its slug in book.toml, or one made from its file name."""
+    return (conf.slug if conf and conf.slug else "") or default_slug(essay_name.rsplit(".", 1)[0])
+
+
 def resolve(
-    edition: Edition, essays: list[Essay], conf_display: str = "conf"
+    edition: Edition,
+    essays: list[Essay],
+    conf_display: str = "conf",
+    ready: dict[str, Chapter] | None = None,
 ) -> tuple[list[Chapter], list[Problem], list[str]]:
     """Match parts and notes to the seeds' paragraphs.
 
     Returns the chapters (in seed file-name order), every problem, and notes
     about editorial entries skipped because their seed is not in the book.
+    ``ready`` holds chapters resolved before from the same seed, entry and
+    notes (the converter's memo), by seed name: they are taken as they are.
     """
     problems: list[Problem] = []
     skipped: list[str] = []
@@ -573,7 +794,7 @@ def resolve(
     slugs: dict[str, Essay] = {}
     for essay in sorted(essays, key=lambda e: e.name):
         conf = edition.essays.get(essay.name)
-        slug = (conf.slug if conf and conf.slug else "") or default_slug(essay.stem)
+        slug = essay_slug(essay.name, conf)
         if slug in slugs or slug in _RESERVED:
             other = slugs.get(slug)
             clash = f"with {other.path}" if other else "with a page the book itself uses"
@@ -588,49 +809,65 @@ def resolve(
                 )
             )
         slugs.setdefault(slug, essay)
-
-        parts = _resolve_parts(essay, conf, book_path, problems)
-        notes = []
-        for n in notes_by_seed.get(essay.name, []):
-            regex = _phrase_regex(n.anchor)
-            hits = (
-                [(i, m) for i, p in enumerate(essay.paragraphs) for m in regex.finditer(p.text)]
-                if n.anchor.split()
-                else []
-            )
-            if len(hits) == 1:
-                i, m = hits[0]
-                notes.append(NoteAt(n, i, m.end()))
-            elif not hits:
-                problems.append(
-                    Problem(
-                        notes_path,
-                        n.line,
-                        0,
-                        "conf.anchor-missing",
-                        f"note '{n.id}': anchor “{n.anchor}” is not in {essay.path}",
-                        _suggest(n.anchor, essay),
-                    )
-                )
-            else:
-                lines = ", ".join(str(essay.paragraphs[i].line) for i, _ in hits)
-                problems.append(
-                    Problem(
-                        notes_path,
-                        n.line,
-                        0,
-                        "conf.anchor-ambiguous",
-                        f"note '{n.id}': anchor “{n.anchor}” occurs {len(hits)} times in {essay.path} "
-                        f"(paragraphs at lines {lines})",
-                        "quote a longer phrase that occurs only once",
-                    )
-                )
-        words = sum(word_count(p.text) for p in essay.paragraphs)
-        layout = conf.layout if conf else "auto"
-        paged = len(parts) > 1 and (layout == "pages" or (layout == "auto" and words >= edition.book.one_page_words))
-        ordered = tuple(sorted(notes, key=lambda a: (a.paragraph, a.end)))
-        chapters.append(Chapter(essay, slug, conf, parts, ordered, words, paged))
+        chapter = (ready or {}).get(essay.name)
+        if chapter is None:
+            chapter = resolve_essay(edition, essay, notes_by_seed.get(essay.name, []), conf_display, problems)
+        chapters.append(chapter)
     return chapters, problems, skipped
+
+
+def resolve_essay(
+    edition: Edition, essay: Essay, notes: list[Note], conf_display: str, problems: list[Problem]
+) -> Chapter:
+    """One essay's chapter: its parts and ``notes`` (those on its seed) placed in its paragraphs.
+
+    Depends on nothing but the essay, its entry in book.toml, these notes and
+    the book's ``one_page_words``, which is what the converter's memo keys a
+    chapter by. Problems are added to ``problems``.
+    """
+    book_path = f"{conf_display}/book.toml"
+    notes_path = f"{conf_display}/notes.toml"
+    conf = edition.essays.get(essay.name)
+    parts = _resolve_parts(essay, conf, book_path, problems)
+    placed = []
+    for n in notes:
+        regex = _phrase_regex(n.anchor)
+        hits = (
+            [(i, m) for i, p in enumerate(essay.paragraphs) for m in regex.finditer(p.text)] if n.anchor.split() else []
+        )
+        if len(hits) == 1:
+            i, m = hits[0]
+            placed.append(NoteAt(n, i, m.end()))
+        elif not hits:
+            problems.append(
+                Problem(
+                    notes_path,
+                    n.line,
+                    0,
+                    "conf.anchor-missing",
+                    f"note '{n.id}': anchor “{n.anchor}” is not in {essay.path}",
+                    _suggest(n.anchor, essay),
+                )
+            )
+        else:
+            lines = ", ".join(str(essay.paragraphs[i].line) for i, _ in hits)
+            problems.append(
+                Problem(
+                    notes_path,
+                    n.line,
+                    0,
+                    "conf.anchor-ambiguous",
+                    f"note '{n.id}': anchor “{n.anchor}” occurs {len(hits)} times in {essay.path} "
+                    f"(paragraphs at lines {lines})",
+                    "quote a longer phrase that occurs only once",
+                )
+            )
+    words = sum(word_count(p.text) for p in essay.paragraphs)
+    layout = conf.layout if conf else "auto"
+    paged = len(parts) > 1 and (layout == "pages" or (layout == "auto" and words >= edition.book.one_page_words))
+    ordered = tuple(sorted(placed, key=lambda a: (a.paragraph, a.end)))
+    slug = essay_slug(essay.name, conf)
+    return Chapter(essay, slug, conf, parts, ordered, words, paged, len(essay.paragraphs))
 
 
 # Page names the book uses beside the chapters.

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -36,6 +37,7 @@ from sphinx.environment.adapters.toctree import global_toctree_for_doc
 from sphinx.util import logging, url_re
 
 from .a11y import CAPTION_LEVEL
+from .memo import MEMO_FOLDER, Memo, digest
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +47,7 @@ __all__ = [
     "build_nav_tree",
     "html_page_context",
     "navigation_changed",
+    "notfound_page_context",
     "render_nav",
     "write_started",
 ]
@@ -192,8 +195,16 @@ class _Renderer:
     """
 
     def __init__(
-        self, tree: NavTree, builder: Builder, pagename: str, max_entries: int, neighbours: int, furo: bool = False
+        self,
+        tree: NavTree,
+        builder: Builder,
+        pagename: str,
+        max_entries: int,
+        neighbours: int,
+        furo: bool = False,
+        absolute: str | None = None,
     ) -> None:
+        self.absolute = absolute
         self.tree = tree
         self.builder = builder
         self.page = pagename
@@ -208,7 +219,13 @@ class _Renderer:
         self.last_current: tuple[int, str] | None = None  # (index in out, class)
 
     def href(self, docname: str, anchor: str = "") -> str:
-        return self.builder.get_relative_uri(self.page, docname) + anchor or "#"
+        uri = self.builder.get_relative_uri(self.page, docname) + anchor or "#"
+        if self.absolute is None:
+            return uri
+        # As sphinx-notfound-page makes the 404 page's links absolute (notfound.utils.replace_uris).
+        if self.builder.name == "dirhtml" and uri.startswith("../"):
+            uri = uri.replace("../", "")
+        return self.absolute + uri
 
     def attr(self, value: str) -> str:
         return value.translate(_MINIMAL_ATTR) if self.furo else _encode(value)
@@ -282,10 +299,20 @@ class _Renderer:
 
 
 def render_nav(
-    tree: NavTree, builder: Builder, pagename: str, max_entries: int = 20, neighbours: int = 5, furo: bool = False
+    tree: NavTree,
+    builder: Builder,
+    pagename: str,
+    max_entries: int = 20,
+    neighbours: int = 5,
+    furo: bool = False,
+    absolute: str | None = None,
 ) -> str:
-    """One page's navigation as Sphinx's ``toctree()`` returns it for furo, or (``furo``) as furo shows it."""
-    return _Renderer(tree, builder, pagename, max_entries, neighbours, furo).render()
+    """One page's navigation as Sphinx's ``toctree()`` returns it for furo, or (``furo``) as furo shows it.
+
+    With ``absolute`` (a path ending in "/"), links are that path followed by the page's address, as
+    on the 404 page, which is served at any depth.
+    """
+    return _Renderer(tree, builder, pagename, max_entries, neighbours, furo, absolute).render()
 
 
 def navigation_changed(env: Any) -> bool:
@@ -302,6 +329,10 @@ def navigation_changed(env: Any) -> bool:
         digest.update(f"{doc}\0{env.titles[doc]}\0".encode())
     for doc in sorted(env.toctree_includes):
         digest.update(f"{doc}\0{env.toctree_includes[doc]}\0".encode())
+    # The toctrees themselves (captions, entries' own titles, options), as essaybook.sphinxext records them.
+    toctrees = getattr(env, "essaybook_toctrees", {})
+    for doc in sorted(toctrees):
+        digest.update(f"{doc}\0{toctrees[doc]}\0".encode())
     value = digest.hexdigest()
     old = getattr(env, "essaybook_nav_digest", None)
     env.essaybook_nav_digest = value
@@ -359,11 +390,22 @@ def write_started(app: Sphinx, builder: Builder) -> None:
     app._essaybook_furo = False  # type: ignore[attr-defined]
     if builder.name not in _BUILDERS or not app.config.essaybook_fast_navigation:
         return
-    try:
-        tree = app._essaybook_nav = build_nav_tree(app)  # type: ignore[attr-defined]
-    except _Unknown as err:
-        logger.info("essaybook: Sphinx's own navigation is used: %s", err)
-        return
+    # The tree is a function of what navigation_changed digests (every title and
+    # toctree), the builder and its tags: kept in the converter's memo, a build
+    # whose navigation did not change resolves nothing.
+    digest_now = getattr(app.env, "essaybook_nav_digest", None)
+    memo = Memo(Path(app.doctreedir) / MEMO_FOLDER if digest_now else None)
+    key = digest(digest_now, builder.name, tuple(sorted(builder.tags)), app.config.root_doc)
+    tree = memo.get("navigation", key)
+    if tree is None:
+        try:
+            tree = build_nav_tree(app)
+        except _Unknown as err:
+            logger.info("essaybook: Sphinx's own navigation is used: %s", err)
+            return
+        memo.put("navigation", key, tree)
+        memo.save()
+    app._essaybook_nav = tree  # type: ignore[attr-defined]
     if tree is not None and tree.plain and app.config.html_theme == "furo":
         app._essaybook_furo = _patch_furo()  # type: ignore[attr-defined]
 
@@ -384,6 +426,36 @@ def html_page_context(app: Sphinx, pagename: str, templatename: str, context: di
         html = render_nav(*args)
         if furo:
             _READY.html, _READY.furo = html, render_nav(*args, furo=True)
+        return html
+
+    toctree.essaybook_navigation = True  # type: ignore[attr-defined]
+    context["toctree"] = toctree
+
+
+def notfound_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """The 404 page's navigation from the same tree, its links absolute as sphinx-notfound-page makes them.
+
+    sphinx-notfound-page gives the 404 page a ``toctree()`` of its own (after
+    :func:`html_page_context`), which resolves the whole table of contents
+    again and lists every chapter; this one shows what every other page
+    shows, a long book's chapters as a neighbourhood and a link to the full
+    contents.
+    """
+    tree: NavTree | None = getattr(app, "_essaybook_nav", None)
+    stock = context.get("toctree")
+    if tree is None or stock is None or pagename != getattr(app.config, "notfound_pagename", None):
+        return
+    config = app.config
+    furo = getattr(app, "_essaybook_furo", False)
+    absolute = config.notfound_urls_prefix or "/"
+
+    def toctree(**kwargs: Any) -> str:
+        if kwargs != _FURO_CALL:
+            return stock(**kwargs)
+        args = (tree, app.builder, pagename, config.essaybook_nav_max_entries, config.essaybook_nav_neighbours)
+        html = render_nav(*args, absolute=absolute)
+        if furo:
+            _READY.html, _READY.furo = html, render_nav(*args, furo=True, absolute=absolute)
         return html
 
     toctree.essaybook_navigation = True  # type: ignore[attr-defined]

@@ -3,21 +3,34 @@
 Reads every seed and the editorial layer, collects every problem from all of
 them, and only if there are none renders the pages. Writing is separate
 (:mod:`essaybook.write`), so ``check`` can run the same steps and write nothing.
+
+Given a memo (:mod:`essaybook.memo`, the Sphinx build keeps one beside its
+doctrees), the conversion takes from it what an earlier one computed from
+the same inputs: the files of ``conf/`` entry by entry, the formatted
+sources, and each chapter with its pages. What a chapter's pages depend on is
+listed once, in :func:`_chapter_key`; every other page (glossary, timeline,
+sources) is rendered every time, since it lists what all chapters hold. The
+result is the same book, byte for byte, with or without the memo.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
-from .edition import Chapter, Edition, load_edition, resolve
-from .parse import Essay, read_seed
+from .cite import Bibliography
+from .edition import Chapter, Edition, EssayConf, Note, NoteAt, load_edition, resolve
+from .memo import Memo, digest
+from .parse import Essay, parse_seed
 from .problems import Problem, ProblemsError
-from .render import GLOSSARY, SOURCES, chapter_labels, render_book
+from .render import GLOSSARY, SOURCES, bibliography, chapter_labels, render_apparatus, render_chapter
 from .terms import TermMatcher
 
-__all__ = ["Book", "build_book", "seed_files"]
+__all__ = ["Book", "build_book", "input_stats", "seed_files"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,30 @@ def seed_files(seeds_dir: Path) -> list[Path]:
     )
 
 
+def input_stats(*folders: Path) -> tuple[tuple[object, ...], ...]:
+    """Every file in these folders as the file system describes it: name, size, times, inode.
+
+    Writing a file changes its modification and change times, and replacing it
+    (as ``git checkout`` and most editors do) its inode, so while this stays
+    the same no input has changed. It costs a stat per file, nothing is read.
+    """
+    out: list[tuple[object, ...]] = []
+    for folder in folders:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            out.append((str(folder), None))
+            continue
+        for entry in entries:
+            try:
+                st = entry.stat()
+            except OSError:
+                out.append((str(folder), entry.name, None))
+                continue
+            out.append((str(folder), entry.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    return tuple(out)
+
+
 def _label_clashes(chapters: list[Chapter], edition: Edition) -> list[Problem]:
     """Anchors are derived from page names, so two essays could still collide
     (``a.txt``'s third paragraph and an essay named ``a-p3.txt``)."""
@@ -72,25 +109,124 @@ def _label_clashes(chapters: list[Chapter], edition: Edition) -> list[Problem]:
     return problems
 
 
-def build_book(seeds_dir: Path, conf_dir: Path, base: Path | None = None) -> Book:
+def _bibliography(edition: Edition, memo: Memo) -> Bibliography:
+    """The sources formatted by citeproc, or as it formatted the same items in the same style and language before."""
+    items = json.dumps([src.csl for src in edition.sources], sort_keys=True, ensure_ascii=False)
+    key = digest("bibliography", items, edition.book.citation_style, edition.book.language)
+    kept = memo.get("bibliography", key)
+    if kept is not None:
+        return Bibliography.restore(kept)
+    bib = bibliography(edition)
+    memo.put("bibliography", key, bib.data())
+    return bib
+
+
+def _conf_key(conf: EssayConf | None) -> Any:
+    # Line numbers are left out: they only ever appear in problems, and a kept chapter had none.
+    if conf is None:
+        return None
+    pub = conf.first_published
+    return (
+        conf.slug,
+        conf.author,
+        conf.layout,
+        None if pub is None else (pub.title, pub.container, pub.date, pub.url, pub.relation),
+        tuple((part.title, part.starts) for part in conf.parts),
+    )
+
+
+def _chapter_key(
+    name: str, display: str, data: bytes, edition: Edition, notes: list[Note], bib: Bibliography, shared: str
+) -> str:
+    """Everything a chapter and its pages are made from (with ``shared``, what every chapter's pages use)."""
+    cited = sorted({sid for n in notes for sid in n.sources})
+    return digest(
+        "chapter",
+        name,
+        display,
+        hashlib.sha256(data).hexdigest(),
+        _conf_key(edition.essays.get(name)),
+        tuple((n.id, n.anchor, n.text, n.sources) for n in notes),
+        tuple((sid, bib.by_id[sid].label if sid in bib.by_id else None) for sid in cited),
+        shared,
+    )
+
+
+def _shared_key(edition: Edition) -> str:
+    """What every chapter's pages depend on: the book's language and page length, the glossary's terms."""
+    book = edition.book
+    return digest("shared", book.language, book.one_page_words, tuple((t.term, t.aliases) for t in edition.terms))
+
+
+def _kept_chapter(kept: Any, essay_conf: EssayConf | None, notes: list[Note], display: str) -> Chapter:
+    essay, slug, parts, placed, words, paged, count = kept
+    by_id = {n.id: n for n in notes}
+    return Chapter(
+        replace(essay, path=display),
+        slug,
+        essay_conf,
+        parts,
+        tuple(NoteAt(by_id[i], paragraph, end) for i, paragraph, end in placed),
+        words,
+        paged,
+        count,
+    )
+
+
+def _to_keep(chapter: Chapter, pages: dict[str, str]) -> Any:
+    # The essay without its text: its pages are kept whole, and nothing else reads the paragraphs.
+    essay = replace(chapter.essay, paragraphs=())
+    placed = tuple((n.note.id, n.paragraph, n.end) for n in chapter.notes)
+    kept = (essay, chapter.slug, chapter.parts, placed, chapter.words, chapter.paged, chapter.paragraph_count)
+    return kept, pages
+
+
+def build_book(seeds_dir: Path, conf_dir: Path, base: Path | None = None, memo: Memo | None = None) -> Book:
     """Parse, check and render; raise :class:`ProblemsError` with every problem."""
     base = base or Path.cwd()
+    memo = memo or Memo(None)
     problems: list[Problem] = []
-    essays: list[Essay] = []
     files = seed_files(seeds_dir)
-    for file in files:
-        try:
-            essays.append(read_seed(file, _display(file, base)))
-        except ProblemsError as err:
-            problems.extend(err.problems)
+    data = {file: file.read_bytes() for file in files}
     conf_display = _display(conf_dir, base)
     try:
-        edition = load_edition(conf_dir, conf_display)
+        edition = load_edition(conf_dir, conf_display, memo)
     except ProblemsError as err:
+        for file in files:
+            try:
+                parse_seed(data[file], file.name, _display(file, base))
+            except ProblemsError as seed_err:
+                problems.extend(seed_err.problems)
         raise ProblemsError(problems + err.problems) from None
-    chapters, more, skipped = resolve(edition, essays, conf_display)
+    bib = _bibliography(edition, memo)
+    remembering = memo.folder is not None
+    shared = _shared_key(edition) if remembering else ""
+    notes_by_seed: dict[str, list[Note]] = {}
+    for note in edition.notes:
+        notes_by_seed.setdefault(note.seed, []).append(note)
+    essays: list[Essay] = []
+    ready: dict[str, Chapter] = {}
+    kept_pages: dict[str, dict[str, str]] = {}
+    keys: dict[str, str] = {}
+    for file in files:
+        display = _display(file, base)
+        notes = notes_by_seed.get(file.name, [])
+        if remembering:
+            key = keys[file.name] = _chapter_key(file.name, display, data[file], edition, notes, bib, shared)
+            kept = memo.get("chapters/", key)
+            if kept is not None:
+                chapter_data, kept_pages[file.name] = kept
+                ready[file.name] = _kept_chapter(chapter_data, edition.essays.get(file.name), notes, display)
+                essays.append(ready[file.name].essay)
+                continue
+        try:
+            essays.append(parse_seed(data[file], file.name, display))
+        except ProblemsError as err:
+            problems.extend(err.problems)
+    chapters, more, skipped = resolve(edition, essays, conf_display, ready)
+    essay_files = set(files)
     for other in sorted(seeds_dir.iterdir()) if seeds_dir.is_dir() else ():
-        if other.is_file() and other not in files and not other.name.startswith("."):
+        if other.is_file() and other not in essay_files and not other.name.startswith("."):
             skipped.append(f"{_display(other, base)} skipped: only .txt files in the seeds folder are essays")
     problems += more
     problems += _label_clashes(chapters, edition)
@@ -108,4 +244,15 @@ def build_book(seeds_dir: Path, conf_dir: Path, base: Path | None = None) -> Boo
     if problems:
         raise ProblemsError(problems)
     matcher = TermMatcher(edition.terms)
-    return Book(edition, chapters, matcher, render_book(chapters, edition, matcher), skipped)
+    pages: dict[str, str] = {}
+    for chapter in chapters:
+        name = chapter.essay.name
+        if name in kept_pages:
+            pages.update(kept_pages[name])
+            continue
+        rendered = render_chapter(chapter, edition, matcher, bib)
+        pages.update(rendered)
+        if remembering:
+            memo.put("chapters/", keys[name], _to_keep(chapter, rendered))
+    pages.update(render_apparatus(edition, chapters, bib))
+    return Book(edition, chapters, matcher, pages, skipped)

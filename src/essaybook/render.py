@@ -22,6 +22,7 @@ from .edition import Chapter, Edition, NoteAt, PartPlan
 from .escape import escape_text
 from .reading import human_date, reading_minutes
 from .terms import Match, TermMatcher
+from .write import MARKER
 
 __all__ = [
     "APPARATUS",
@@ -36,11 +37,12 @@ __all__ = [
     "names",
     "note_label",
     "paragraph_label",
+    "render_apparatus",
     "render_book",
+    "render_chapter",
     "render_paragraph",
 ]
 
-MARKER = "% essaybook: generated page"
 GLOSSARY = "glossary"
 SOURCES = "sources"
 TIMELINE = "timeline"
@@ -359,7 +361,7 @@ def chapter_labels(chapter: Chapter) -> list[str]:
     labels = [chapter.slug]
     if chapter.has_parts:
         labels += [f"{chapter.slug}-part-{p.number}" for p in chapter.parts]
-    labels += [paragraph_label(chapter.slug, n) for n in range(1, len(chapter.essay.paragraphs) + 1)]
+    labels += [paragraph_label(chapter.slug, n) for n in range(1, chapter.paragraph_count + 1)]
     labels += [note_label(chapter.slug, n.note.id) for n in chapter.notes]
     return labels
 
@@ -370,6 +372,27 @@ def chapter_docs(chapter: Chapter) -> list[str]:
     if chapter.paged:
         names += [f"{chapter.slug}/part-{p.number}" for p in chapter.parts]
     return names
+
+
+def render_chapter(chapter: Chapter, edition: Edition, matcher: TermMatcher, bib: Bibliography) -> dict[str, str]:
+    """A chapter's pages, keyed by their path relative to the output folder.
+
+    A page depends on its chapter (seed, entry in book.toml, notes), the
+    glossary's terms, the labels of the sources its notes cite and the book's
+    language, and on nothing else: what the converter's memo keys it by.
+    """
+    if not chapter.has_text:
+        raise ValueError(f"{chapter.essay.name}: a chapter from the memo has no text to render")
+    return {f"{chapter.slug}/{name}": text for name, text in _chapter_pages(chapter, edition, matcher, bib).items()}
+
+
+def render_apparatus(edition: Edition, chapters: list[Chapter], bib: Bibliography) -> dict[str, str]:
+    """The glossary, timeline and sources pages: they list what every chapter's notes cite and tell of."""
+    pages = {f"{GLOSSARY}.md": _glossary_page(edition, bib)}
+    if edition.events:
+        pages[f"{TIMELINE}.md"] = _timeline_page(edition, chapters)
+    pages[f"{SOURCES}.md"] = _sources_page(edition, chapters, bib)
+    return pages
 
 
 def render_book(
@@ -383,10 +406,6 @@ def render_book(
     bib = bib if bib is not None else bibliography(edition)
     pages: dict[str, str] = {}
     for chapter in chapters:
-        for name, text in _chapter_pages(chapter, edition, matcher, bib).items():
-            pages[f"{chapter.slug}/{name}"] = text
-    pages[f"{GLOSSARY}.md"] = _glossary_page(edition, bib)
-    if edition.events:
-        pages[f"{TIMELINE}.md"] = _timeline_page(edition, chapters)
-    pages[f"{SOURCES}.md"] = _sources_page(edition, chapters, bib)
+        pages.update(render_chapter(chapter, edition, matcher, bib))
+    pages.update(render_apparatus(edition, chapters, bib))
     return pages

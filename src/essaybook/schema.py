@@ -20,12 +20,13 @@ import re
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from .problems import Problem
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 __all__ = ["JsonLocator", "TomlLocator", "check", "schema_path"]
 
@@ -58,6 +59,10 @@ def _type_of(value: Any, json_file: bool) -> str:
 
 @cache
 def _validator(name: str) -> Draft202012Validator:
+    # Imported when a file is first checked: a build whose conf/ comes from the
+    # converter's memo checks nothing, and the library takes a while to import.
+    from jsonschema import Draft202012Validator
+
     text = resources.files(__package__).joinpath("schemas", f"{name}.schema.json").read_text("utf-8")
     return Draft202012Validator(json.loads(text))
 
@@ -92,6 +97,10 @@ class TomlLocator:
 
     def headers(self, keys: tuple[str, ...], array: bool) -> list[int]:
         return self._headers.get((keys, array), [])
+
+    def header_lines(self) -> dict[tuple[tuple[str, ...], bool], list[int]]:
+        """Every table header: its keys and whether it is an array's, and the lines it is on."""
+        return dict(self._headers)
 
     def key(self, name: str, table_line: int) -> tuple[int, int] | None:
         """The line and column of ``name =`` in the table whose header is at ``table_line`` (0: the top)."""

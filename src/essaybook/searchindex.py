@@ -1,4 +1,4 @@
-"""Keep the search index whole across incremental builds.
+"""Keep the search index whole across incremental builds, and no larger than a clean build's.
 
 Sphinx keeps what it indexes in the build environment, but pickles the
 environment before it writes the pages, that is before it indexes them; on
@@ -19,7 +19,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-__all__ = ["keep_index_entries", "restore_index_entries"]
+__all__ = ["drop_unused_words", "keep_index_entries", "restore_index_entries"]
 
 
 def restore_index_entries(frozen: dict[str, Any], keep: set[str]) -> dict[str, list[tuple[str, str, str]]]:
@@ -33,6 +33,35 @@ def restore_index_entries(frozen: dict[str, Any], keep: set[str]) -> dict[str, l
     return {doc: sorted(entries) for doc, entries in out.items()}
 
 
+def drop_unused_words(indexer: Any) -> None:
+    """Forget the words no page holds any more.
+
+    Before a page is indexed again Sphinx takes it out of every word's set of
+    pages, but keeps the word: a word only the old text held (an edited
+    essay's, or the old checksum on the About page) stays in the index with no
+    page, which a clean build never writes.
+    """
+    for mapping in (indexer._mapping, indexer._title_mapping):
+        for word in [w for w, pages in mapping.items() if not pages]:
+            del mapping[word]
+
+
+class _Keeping:
+    """A search index format that keeps what it loads."""
+
+    def __init__(self, fmt: Any, read: list[Any]) -> None:
+        self._fmt = fmt
+        self._read = read
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._fmt, name)
+
+    def load(self, stream: Any) -> Any:
+        frozen = self._fmt.load(stream)
+        self._read.append(frozen)
+        return frozen
+
+
 def keep_index_entries(app: Sphinx) -> None:
     builder = app.builder
     load = getattr(builder, "load_indexer", None)
@@ -40,14 +69,17 @@ def keep_index_entries(app: Sphinx) -> None:
         return
 
     def load_indexer(docnames) -> None:
-        load(docnames)
-        indexer = builder.indexer
-        path = builder.outdir / builder.searchindex_filename
+        # What Sphinx reads of the old index is kept as it reads it: the file,
+        # megabytes for a long book, is not read and parsed a second time.
+        read: list[Any] = []
+        fmt = builder.indexer_format
+        builder.indexer_format = _Keeping(fmt, read)
         try:
-            with open(path, encoding="utf-8") as stream:
-                frozen = builder.indexer_format.load(stream)
-        except (OSError, ValueError, TypeError):
-            return
+            load(docnames)
+        finally:
+            builder.indexer_format = fmt
+        indexer = builder.indexer
+        frozen = read[0] if read else None
         if not isinstance(frozen, dict) or frozen.get("envversion") != indexer._env_version:
             return
         keep = set(builder.env.all_docs) - set(docnames)
@@ -61,6 +93,7 @@ def keep_index_entries(app: Sphinx) -> None:
             entries = sorted(indexer._index_entries.items())
             indexer._index_entries.clear()
             indexer._index_entries.update(entries)
+            drop_unused_words(indexer)
             return freeze()
 
         indexer.freeze = in_page_order

@@ -18,9 +18,13 @@ that changed). Everything else here is Sphinx-native bookkeeping:
 
 from __future__ import annotations
 
+import atexit
+import gc
+import json
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 from weakref import WeakKeyDictionary
@@ -46,16 +50,20 @@ from .edition import Book as BookMeta
 from .edition import load_book
 from .lint import lint_book
 from .margins import BookHTMLTranslator, SideNotes, add_margin_styles
-from .pipeline import Book, build_book, seed_files
+from .memo import MEMO_FOLDER, Memo, digest
+from .pipeline import Book, build_book, input_stats, seed_files
 from .problems import ProblemsError
 from .reading import human_date, reading_minutes
 from .render import APPARATUS, GLOSSARY, UNKNOWN_AUTHOR, author_line, chapter_docs, names, note_label
 from .searchindex import keep_index_entries
-from .write import prune_empty_parents, write_pages
+from .write import MANIFEST, prune_empty_parents, write_pages
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["setup"]
+
+
+ENV_VERSION = 2
 
 
 class EssayBookError(SphinxError):
@@ -64,17 +72,75 @@ class EssayBookError(SphinxError):
 
 @dataclass
 class _State:
-    book: Book
     prefix: str  # docname prefix of generated pages, e.g. "book/"
     chapters: list[str]  # chapter docnames in reading order
     seeds: list[tuple[str, str, str, int]]  # (file name, title, sha256, paragraphs)
-    contents: list[tuple[str, str, int]]  # per chapter: (docname, author line, words)
+    # Per chapter: (docname, author line, minutes to read). The minutes, not the words: the
+    # contents show the minutes, and a page is read again only when what it shows changes.
+    contents: list[tuple[str, str, int]]
     provenance: list[
         tuple[str, str, str, tuple[str, ...]]
     ]  # per chapter: (docname, author, date, (where, url, relation))
     slugs: dict[str, str]  # chapter page docname -> the essay's slug
     apparatus: list[str]  # the generated pages of the apparatus, e.g. ["glossary", "timeline", "sources"]
-    changed: set[str]
+    convert: Callable[[], Book]  # the conversion, if the build needs the book and it was not made
+    changed: set[str] = field(default_factory=set)
+    reread: set[str] = field(default_factory=set)  # the pages read in this build
+    new_tocs: set[str] = field(default_factory=set)  # read pages whose title or contents changed
+    converted: Book | None = None
+
+    @property
+    def book(self) -> Book:
+        """The converted book: only pages being read need it (term uses, the glossary's aliases, the timeline)."""
+        if self.converted is None:
+            self.converted = self.convert()
+        return self.converted
+
+
+def _facts(book: Book, prefix: str) -> dict[str, Any]:
+    """What the pages of the book and the hand-written ones show of the conversion, for :class:`_State`."""
+    chapters = [prefix + chapter_docs(c)[0] for c in book.chapters]
+    return {
+        "prefix": prefix,
+        "chapters": chapters,
+        "seeds": [(c.essay.name, c.essay.title, c.essay.sha256, c.paragraph_count) for c in book.chapters],
+        "contents": [
+            (doc, author_line(c.conf.author if c.conf else ""), reading_minutes(c.words))
+            for doc, c in zip(chapters, book.chapters, strict=True)
+        ],
+        "provenance": [(doc, *_provenance(c)) for doc, c in zip(chapters, book.chapters, strict=True)],
+        "slugs": {prefix + doc: c.slug for c in book.chapters for doc in chapter_docs(c)},
+        "apparatus": [name for name in APPARATUS if f"{name}.md" in book.pages],
+    }
+
+
+@dataclass(frozen=True)
+class _Converted:
+    """A conversion's result as Sphinx uses it, kept in the memo while none of its inputs changes.
+
+    While the seeds, ``conf/`` and the generated pages are as the last
+    conversion left them (:func:`essaybook.pipeline.input_stats`), a build
+    takes this instead of converting: no file is read. The book itself is
+    converted (from the memo) only if some page is read again.
+    """
+
+    book: BookMeta
+    authors: list[str]
+    facts: dict[str, Any]
+    skipped: list[str]
+    essays: int
+    pages: dict[str, tuple[int, int, int]]  # each generated page (and the manifest) as written: size, time, inode
+
+
+def _page_stats(out_dir: Path, names) -> dict[str, tuple[int, int, int]] | None:
+    stats = {}
+    for name in names:
+        try:
+            st = (out_dir / name).stat()
+        except OSError:
+            return None
+        stats[name] = (st.st_size, st.st_mtime_ns, st.st_ino)
+    return stats
 
 
 # One state per build environment; parallel readers are forked and inherit it.
@@ -121,6 +187,12 @@ def _base(app: Sphinx) -> Path:
 class _Front:
     book: BookMeta
     authors: list[str]  # the essays' authors, each once, in reading order
+    memo: Memo  # what the last conversion computed, beside the doctrees (essaybook.memo)
+    inputs: str  # the inputs as they were before this build read any of them
+    unchanged: _Converted | None  # the last conversion, when no input changed since
+
+
+_CONVERTED = "converted"  # the memo's kind for _Converted, keyed by the inputs' stats
 
 
 # conf/book.toml, read and checked once per build (at config-inited).
@@ -145,14 +217,23 @@ def set_default(config: Any, name: str, value: Any) -> None:
 
 def config_inited(app: Sphinx, config: Any) -> None:
     """Take the book's title, authors, version and copyright from ``conf/book.toml``."""
-    seeds_dir, conf_dir, _ = _paths(app)
-    try:
-        front = load_book(conf_dir, os.path.relpath(conf_dir, _base(app)))
-    except ProblemsError as err:
-        raise _fail(err) from None
-    book = front.book
-    authors = front.authors(p.name for p in seed_files(seeds_dir))
-    _BOOKS[app] = _Front(book, authors)
+    seeds_dir, conf_dir, out_dir = _paths(app)
+    memo = Memo(Path(app.doctreedir) / MEMO_FOLDER)
+    # Taken before anything is read: a file written while this build reads it
+    # then differs from what is recorded, and the next build converts again.
+    inputs = digest(input_stats(seeds_dir, conf_dir), str(seeds_dir), str(conf_dir), str(out_dir), str(_base(app)))
+    last = memo.get(_CONVERTED, inputs)
+    if last is not None and _page_stats(out_dir, last.pages) == last.pages:
+        book, authors = last.book, last.authors
+    else:
+        last = None
+        try:
+            front = load_book(conf_dir, os.path.relpath(conf_dir, _base(app)), memo)
+        except ProblemsError as err:
+            raise _fail(err) from None
+        book = front.book
+        authors = front.authors(p.name for p in seed_files(seeds_dir))
+    _BOOKS[app] = _Front(book, authors, memo, inputs, last)
     for name, value in (
         ("project", book.title),
         ("author", names(authors) or UNKNOWN_AUTHOR),
@@ -188,51 +269,56 @@ def page_language(app: Sphinx, pagename: str, templatename: str, context: dict[s
 
 def builder_inited(app: Sphinx) -> None:
     seeds_dir, conf_dir, out_dir = _paths(app)
-    try:
-        book = build_book(seeds_dir, conf_dir, _base(app))
-        report = write_pages(out_dir, book.pages, str(app.config.essaybook_output_dir))
-    except ProblemsError as err:
-        raise _fail(err) from None
-    for line in book.skipped:
-        logger.info("essaybook: %s", line)
-    # What `essaybook check` shows as warnings is for the editors, not a fault of
-    # the build: INFO, so -W never fails a book for it.
-    try:
-        findings = lint_book(book, conf_dir, os.path.relpath(conf_dir, _base(app)))
-    except ProblemsError as err:
-        raise _fail(err) from None
-    for finding in findings:
-        logger.info("%s: %s", finding.location, finding.describe())
-    logger.info(
-        "essaybook: %d essays, %d pages written, %d unchanged, %d removed",
-        len(book.chapters),
-        len(report.written),
-        len(report.unchanged),
-        len(report.removed),
-    )
+    front = _BOOKS[app]
+    memo = front.memo
     prefix = str(app.config.essaybook_output_dir).strip("/") + "/"
+
+    def convert() -> Book:
+        try:
+            return build_book(seeds_dir, conf_dir, _base(app), memo)
+        except ProblemsError as err:
+            raise _fail(err) from None
+
+    book = None
+    if front.unchanged is not None:
+        converted = front.unchanged
+        written, unchanged, removed = 0, len(converted.pages) - 1, 0
+        logger.info("essaybook: no seed or file of conf/ changed since the last conversion: nothing converted")
+    else:
+        book = convert()
+        try:
+            report = write_pages(out_dir, book.pages, str(app.config.essaybook_output_dir))
+        except ProblemsError as err:
+            raise _fail(err) from None
+        written, unchanged, removed = len(report.written), len(report.unchanged), len(report.removed)
+        # What `essaybook check` shows as warnings is for the editors, not a fault of
+        # the build: INFO, so -W never fails a book for it.
+        try:
+            findings = lint_book(book, conf_dir, os.path.relpath(conf_dir, _base(app)))
+        except ProblemsError as err:
+            raise _fail(err) from None
+        for finding in findings:
+            logger.info("%s: %s", finding.location, finding.describe())
+        stats = _page_stats(out_dir, [*book.pages, MANIFEST])
+        converted = _Converted(
+            front.book, front.authors, _facts(book, prefix), book.skipped, len(book.chapters), stats or {}
+        )
+        if stats is not None:
+            memo.put(_CONVERTED, front.inputs, converted)
+        memo.save()
+    for line in converted.skipped:
+        logger.info("essaybook: %s", line)
+    counts = (converted.essays, written, unchanged, removed)
+    logger.info("essaybook: %d essays, %d pages written, %d unchanged, %d removed", *counts)
     # What this extension keeps in the (pickled) environment: term uses per
     # page, the pages using each directive, and the facts those directives show.
-    for name in ("essaybook_uses", "essaybook_users", "essaybook_facts"):
+    names = ("essaybook_uses", "essaybook_users", "essaybook_facts", "essaybook_where", "essaybook_tocs")
+    for name in (*names, "essaybook_toctrees"):
         if not hasattr(app.env, name):
             setattr(app.env, name, {})
     app.env.settings["raw_enabled"] = False
     app.env.settings["file_insertion_enabled"] = False
-    chapters = [prefix + chapter_docs(c)[0] for c in book.chapters]
-    _STATES[app.env] = _State(
-        book=book,
-        prefix=prefix,
-        chapters=chapters,
-        seeds=[(c.essay.name, c.essay.title, c.essay.sha256, len(c.essay.paragraphs)) for c in book.chapters],
-        contents=[
-            (doc, author_line(c.conf.author if c.conf else ""), c.words)
-            for doc, c in zip(chapters, book.chapters, strict=True)
-        ],
-        provenance=[(doc, *_provenance(c)) for doc, c in zip(chapters, book.chapters, strict=True)],
-        slugs={prefix + doc: c.slug for c in book.chapters for doc in chapter_docs(c)},
-        apparatus=[name for name in APPARATUS if f"{name}.md" in book.pages],
-        changed=set(),
-    )
+    _STATES[app.env] = _State(**converted.facts, convert=convert, converted=book)
 
 
 def _provenance(chapter) -> tuple[str, str, tuple[str, ...]]:
@@ -259,9 +345,12 @@ def env_get_outdated(
         "provenance": state.provenance,
         "apparatus": state.apparatus,
     }
+    # Only a digest of each is kept: the facts of a thousand essays would be
+    # tens of thousands of objects to load, scan and free at every build.
+    digests = {kind: digest(repr(value)) for kind, value in facts.items()}
     old = env.essaybook_facts
-    env.essaybook_facts = facts  # type: ignore[attr-defined]
-    stale = [kind for kind in facts if old.get(kind) != facts[kind]]
+    env.essaybook_facts = digests  # type: ignore[attr-defined]
+    stale = [kind for kind in digests if old.get(kind) != digests[kind]]
     return sorted({doc for kind in stale for doc in users.get(kind, ()) if doc in env.found_docs})
 
 
@@ -283,6 +372,15 @@ def _remove_outputs(app: Sphinx, docnames: set[str]) -> None:
         prune_empty_parents(page, outdir)
 
 
+def env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Note which pages this build reads: only theirs can differ from what the last build wrote."""
+    state = _state(env)
+    state.reread = set(docnames)
+    if docnames:
+        # Reading needs the book; converted here, before parallel readers are forked, it is done once.
+        _ = state.book
+
+
 def env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Write again (without re-reading) the pages that show what changed.
 
@@ -290,16 +388,109 @@ def env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     links), which Sphinx only refreshes on the pages it re-reads, so when a
     page was added or removed or a title or toctree changed, every page is
     written again, or a page left alone would link a removed essay. An edit
-    inside an essay changes none of that: then only the glossary, which lists
-    term uses, is written again besides the pages Sphinx re-read.
+    inside an essay changes none of that. The glossary lists every use of
+    every term (:class:`WhereUsed`), so it is written again when what it
+    shows of a page read in this build changed: its title, its uses, or
+    where their anchors are; not for every edit of an essay.
     """
     state = _state(app.env)
+    # Each record is brought up to date at every build, whatever is written:
+    # the next build compares with what this one wrote.
+    _note_tocs(env, state)
+    used_in_changed = _where_used_changed(env, state)
     if navigation.navigation_changed(env):
         return sorted(env.found_docs)
     glossary = state.prefix + GLOSSARY
-    if any(doc.startswith(state.prefix) for doc in state.changed) and glossary in env.found_docs:
+    if glossary in env.found_docs and used_in_changed:
         return [glossary]
     return []
+
+
+def _note_tocs(env: BuildEnvironment, state: _State) -> None:
+    """Find the pages read in this build whose title or table of contents changed.
+
+    Sphinx writes again every page whose toctree lists a page it re-read, in
+    case the listed title or sections changed; :func:`write_started` limits
+    that to the pages whose title or contents did change.
+    """
+    tocs: dict[str, str] = env.essaybook_tocs
+    state.new_tocs = set()
+    for doc in state.reread & env.found_docs:
+        title, toc = env.titles.get(doc), env.tocs.get(doc)
+        record = digest(
+            title.astext() if title is not None else "",
+            toc.pformat() if toc is not None else "",
+            tuple(env.toctree_includes.get(doc, ())),
+            repr(env.toc_secnumbers.get(doc)),
+        )
+        if tocs.get(doc) != record:
+            state.new_tocs.add(doc)
+        tocs[doc] = record
+    for doc in set(tocs) - env.found_docs:
+        del tocs[doc]
+
+
+def _where_used_changed(env: BuildEnvironment, state: _State) -> bool:
+    """Whether the glossary's "Used in" lists differ from the last build's."""
+    records: dict[str, str] = env.essaybook_where
+    order = [d for c in state.chapters for d in _chapter_pages(env, c)]
+    changed = False
+    for doc in order:
+        if doc in state.reread or doc not in records:
+            record = _where_record(env, doc)
+            changed |= records.get(doc) != record
+            records[doc] = record
+    listed = digest(tuple(order))
+    changed |= records.get("") != listed
+    records[""] = listed
+    for doc in set(records) - {"", *order}:
+        del records[doc]
+        changed = True
+    return changed
+
+
+def _where_record(env: BuildEnvironment, doc: str) -> str:
+    """What the glossary shows of a page: its title, its uses, and the anchors they link."""
+    anonlabels = env.domains.standard_domain.anonlabels
+    uses = _uses(env, doc)
+    title = env.titles[doc].astext() if doc in env.titles else doc
+    return digest(title, tuple(uses), tuple(anonlabels.get(label) for _, label, _ in uses if label))
+
+
+def _uses(env: BuildEnvironment, doc: str) -> list[tuple[str, str, int]]:
+    """A page's term uses: (term, label of the paragraph or note, its number; negative for a note).
+
+    The environment keeps each page's uses as one JSON string: a thousand
+    essays have hundreds of thousands of uses, which as tuples would be most
+    of the objects the environment loads, the garbage collector scans and the
+    interpreter frees at the end of every build, even one that reads nothing.
+    """
+    kept = env.essaybook_uses.get(doc)
+    return [tuple(u) for u in json.loads(kept)] if kept else []  # type: ignore[misc]
+
+
+def write_started(app: Sphinx, builder: Any) -> None:
+    """Write the pages whose toctree lists a re-read page only if that page's title or contents changed.
+
+    Sphinx adds them (``files_to_rebuild``) just after this event; in this
+    book their toctree shows the titles of pages that changed only in their
+    text. The environment was saved before writing began, so the table is
+    swapped for this build only, and put back when it ends.
+    """
+    env = app.env
+    state = _STATES.get(env)
+    if state is None:
+        return
+    everything = env.files_to_rebuild
+    app._essaybook_files_to_rebuild = everything  # type: ignore[attr-defined]
+    env.files_to_rebuild = {doc: parents for doc, parents in everything.items() if doc in state.new_tocs}
+
+
+def build_finished(app: Sphinx, exception: BaseException | None) -> None:
+    everything = getattr(app, "_essaybook_files_to_rebuild", None)
+    if everything is not None:
+        app.env.files_to_rebuild = everything
+        app._essaybook_files_to_rebuild = None  # type: ignore[attr-defined]
 
 
 _PARA = re.compile(r"(?P<slug>[a-z][a-z0-9-]*)-p(?P<n>[0-9]+)")
@@ -310,6 +501,11 @@ def doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     state = _state(app.env)
     env = app.env
     docname = env.docname
+    # Every page's sidebar shows the toctrees' captions and entries, which the
+    # environment keeps nowhere else: navigation.navigation_changed compares them.
+    toctrees = [sorted(t.attributes.items()) for t in doctree.findall(addnodes.toctree)]
+    if toctrees:
+        env.essaybook_toctrees[docname] = digest(repr(toctrees))
     if not docname.startswith(state.prefix):
         return
     uses: list[tuple[str, str, int]] = []
@@ -352,7 +548,7 @@ def doctree_read(app: Sphinx, doctree: nodes.document) -> None:
             continue
         uses.append((ref["reftarget"].lower(), "", 0))
     if uses:
-        env.essaybook_uses[docname] = sorted(set(uses))
+        env.essaybook_uses[docname] = json.dumps(sorted(set(uses)), ensure_ascii=False, separators=(",", ":"))
 
 
 def _words(paragraph: nodes.Element) -> str:
@@ -396,6 +592,7 @@ def _ancestors(node: nodes.Node):
 
 def env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     env.essaybook_uses.pop(docname, None)
+    env.essaybook_toctrees.pop(docname, None)
     for users in env.essaybook_users.values():
         users.discard(docname)
 
@@ -403,6 +600,8 @@ def env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
 def env_merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
     theirs = other.essaybook_uses
     env.essaybook_uses.update({d: theirs[d] for d in docnames if d in theirs})
+    toctrees = other.essaybook_toctrees
+    env.essaybook_toctrees.update({d: toctrees[d] for d in docnames if d in toctrees})
     for kind, users in other.essaybook_users.items():
         mine = _users(env, kind)
         mine.update(users & docnames)
@@ -432,12 +631,13 @@ class WhereUsed(SphinxPostTransform):
             pages = [n for n in self.document.findall(addnodes.start_of_file) if n.get("docname") == docname]
         if not pages:
             return
+        self._links = _Links(self.env, docname)
         order = {doc: i for i, doc in enumerate(d for c in state.chapters for d in _chapter_pages(self.env, c))}
         by_term: dict[str, dict[str, list[tuple[str, int]]]] = {}
-        for doc, uses in self.env.essaybook_uses.items():
+        for doc in self.env.essaybook_uses:
             if doc == docname or doc not in order:
                 continue
-            for key, label, number in uses:
+            for key, label, number in _uses(self.env, doc):
                 by_term.setdefault(key, {}).setdefault(doc, []).append((label, number))
         for glossary in (g for page in pages for g in page.findall(addnodes.glossary)):
             for item in glossary.findall(nodes.definition_list_item):
@@ -458,7 +658,7 @@ class WhereUsed(SphinxPostTransform):
             if i:
                 para += nodes.Text("; ")
             title = self.env.titles[doc].astext() if doc in self.env.titles else doc
-            para += _xref(fromdoc, "doc", "/" + doc, title)
+            para += self._links.doc(doc, title)
             # Paragraphs by their number (¶ 4), then notes (note 2), as the page shows them.
             paragraphs = sorted({(n, label) for label, n in pages[doc] if label and n > 0})
             notes = sorted({(-n, label) for label, n in pages[doc] if label and n < 0})
@@ -466,9 +666,54 @@ class WhereUsed(SphinxPostTransform):
             places += [(label, f"note\u00a0{n}") for n, label in notes]
             for j, (label, text) in enumerate(places):
                 para += nodes.Text(", " if j else " ")
-                para += _xref(fromdoc, "ref", label, text)
+                para += self._links.ref(label, text)
         para += nodes.Text(".")
         return para
+
+
+class _Links:
+    """Links from one page, made as Sphinx's standard domain resolves ``{doc}`` and ``{ref}`` with a title.
+
+    A book of a thousand essays has some hundred thousand term uses, each a
+    link under its glossary entry; resolving each as a pending cross-reference
+    costs a lookup, a copy and a replacement per link, and computing the same
+    relative address again and again. The nodes made here are those the
+    domain's resolver makes (``make_refnode``, ``StandardDomain.build_reference_node``),
+    with each page's address computed once. A target the domain does not know
+    stays a pending cross-reference, so Sphinx reports it as it would.
+    """
+
+    def __init__(self, env: BuildEnvironment, fromdoc: str) -> None:
+        self.env = env
+        self.fromdoc = fromdoc
+        self.builder = env._app.builder
+        self.anonlabels = env.domains.standard_domain.anonlabels
+        self.uris: dict[str, str] = {}
+
+    def _uri(self, doc: str) -> str:
+        if doc not in self.uris:
+            self.uris[doc] = self.builder.get_relative_uri(self.fromdoc, doc)
+        return self.uris[doc]
+
+    def doc(self, doc: str, text: str) -> nodes.Node:
+        if doc not in self.env.all_docs:
+            return _xref(self.fromdoc, "doc", "/" + doc, text)
+        ref = nodes.reference("", "", internal=True)
+        ref["refuri"] = self._uri(doc)
+        ref += nodes.inline(text, text, classes=["doc"])
+        return ref
+
+    def ref(self, label: str, text: str) -> nodes.Node:
+        doc, anchor = self.anonlabels.get(label, ("", ""))
+        if not doc:
+            return _xref(self.fromdoc, "ref", label, text)
+        ref = nodes.reference("", "", internal=True)
+        if doc == self.fromdoc:
+            ref["refid"] = anchor
+        else:
+            ref["refuri"] = self._uri(doc) + ("#" + anchor if anchor else "")
+        ref += nodes.inline(text, text, classes=["std", "std-ref"])
+        return ref
 
 
 def _chapter_pages(env: BuildEnvironment, chapter_index: str) -> list[str]:
@@ -505,11 +750,11 @@ class BookChapters(TocTree):
         self.options["hidden"] = True
         toc = super().run()
         listing = nodes.bullet_list(classes=["book-contents"])
-        for doc, author, words in state.contents:
+        for doc, author, minutes in state.contents:
             item = nodes.list_item()
             line = nodes.paragraph()
             line += _doc_ref(self.env.docname, doc)
-            line += nodes.inline(text=f" {author} · {reading_minutes(words)} min read", classes=["book-contents-meta"])
+            line += nodes.inline(text=f" {author} · {minutes} min read", classes=["book-contents-meta"])
             item += line
             listing += item
         return [*toc, listing]
@@ -621,7 +866,24 @@ def index_glossary_terms(app: Sphinx) -> None:
     domain.object_types["term"] = ObjType(term.lname, *term.roles, searchprio=1)
 
 
+def _no_collection_at_exit() -> None:
+    """At the interpreter's exit, leave what is alive to the operating system.
+
+    At exit Python runs its cycle collector over everything still alive (the
+    environment's tables of contents, Sphinx's application), which for a
+    thousand essays takes most of a second after the build has finished;
+    freezing the objects at that point skips it. It happens only when the
+    process ends (atexit), so a long-running process that builds books (a test
+    session) keeps collecting as usual; files and logs are closed and flushed
+    by their own atexit handlers and context managers, not by the collector.
+    """
+    if not getattr(_no_collection_at_exit, "registered", False):
+        atexit.register(gc.freeze)
+        _no_collection_at_exit.registered = True  # type: ignore[attr-defined]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    _no_collection_at_exit()
     app.add_config_value("essaybook_seeds_dir", "../seeds", "env", types=frozenset({str}))
     app.add_config_value("essaybook_conf_dir", "../conf", "env", types=frozenset({str}))
     app.add_config_value("essaybook_output_dir", "book", "env", types=frozenset({str}))
@@ -655,7 +917,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", add_margin_styles)
     app.connect("builder-inited", keep_index_entries)
     app.connect("env-get-outdated", env_get_outdated)
+    app.connect("env-before-read-docs", env_before_read_docs)
     app.connect("env-get-updated", env_get_updated)
+    app.connect("write-started", write_started)
+    app.connect("build-finished", build_finished)
     app.connect("doctree-read", doctree_read)
     app.connect("env-purge-doc", env_purge_doc)
     app.connect("env-merge-info", env_merge_info)
@@ -665,5 +930,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", page_language)
     app.connect("html-page-context", search.html_page_context)
     app.connect("build-finished", search.build_finished)
+    # After sphinx-notfound-page's own (400, registered later), before furo's (500).
+    app.connect("html-page-context", navigation.notfound_page_context, priority=450)
     app.connect("build-finished", pagefind.build_finished)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": __version__,
+        # What this extension keeps in the environment changes form: Sphinx reads
+        # every page again when it differs from the environment's (2: uses as JSON).
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -15,16 +15,19 @@ import filecmp
 import json
 import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import Problem, ProblemsError
-from .render import MARKER
 
-__all__ = ["MANIFEST", "WriteReport", "prune_empty_parents", "remove_pages", "sync_tree", "write_pages"]
+__all__ = ["MANIFEST", "MARKER", "WriteReport", "prune_empty_parents", "remove_pages", "sync_tree", "write_pages"]
 
 MANIFEST = ".essaybook-manifest.json"
+# The first line of every generated page starts so (render.py writes it): the
+# writer touches no file without it.
+MARKER = "% essaybook: generated page"
 
 # mkstemp creates files readable by their owner only; pages are ordinary files.
 _UMASK = os.umask(0)
@@ -147,10 +150,44 @@ def write_pages(outdir: Path, pages: dict[str, str], display: str | None = None)
     return report
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    if a.is_symlink() or b.is_symlink():
-        return a.is_symlink() and b.is_symlink() and os.readlink(a) == os.readlink(b)
-    return b.is_file() and filecmp.cmp(a, b, shallow=False)
+def _entries(root: Path) -> list[tuple[str, os.DirEntry[str]]]:
+    """Everything under ``root``, each folder before what it holds: (path relative to root, its entry).
+
+    A symbolic link is an entry of its own, never followed.
+    """
+    out: list[tuple[str, os.DirEntry[str]]] = []
+    folders = [""]
+    while folders:
+        rel = folders.pop()
+        with os.scandir(root / rel if rel else root) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        for entry in entries:
+            path = f"{rel}/{entry.name}" if rel else entry.name
+            out.append((path, entry))
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(path)
+    return out
+
+
+def _same_file(a: os.DirEntry[str], b: Path) -> bool:
+    try:
+        sb = b.lstat()
+    except FileNotFoundError:
+        return False
+    if a.is_symlink() or stat.S_ISLNK(sb.st_mode):
+        return a.is_symlink() and stat.S_ISLNK(sb.st_mode) and os.readlink(a.path) == os.readlink(b)
+    if not stat.S_ISREG(sb.st_mode):
+        return False
+    sa = a.stat(follow_symlinks=False)
+    if sa.st_size != sb.st_size:
+        return False
+    # A copy keeps its original's modification time (shutil.copy2), to the
+    # nanosecond: a file of the same size and time is the copy made last time,
+    # and is not read again (rsync's quick check). A file written since has
+    # another time, and its bytes are compared.
+    if sa.st_mtime_ns == sb.st_mtime_ns:
+        return True
+    return filecmp.cmp(a.path, b, shallow=False)
 
 
 def sync_tree(src: Path, dest: Path) -> WriteReport:
@@ -165,42 +202,43 @@ def sync_tree(src: Path, dest: Path) -> WriteReport:
     """
     report = WriteReport()
     dest.mkdir(parents=True, exist_ok=True)
-    wanted: set[Path] = set()
-    for path in sorted(src.rglob("*")):
-        rel = path.relative_to(src)
+    wanted: set[str] = set()
+    for rel, entry in _entries(src):
         wanted.add(rel)
         target = dest / rel
-        if path.is_dir() and not path.is_symlink():
+        if entry.is_dir(follow_symlinks=False):
             if target.is_symlink() or target.is_file():
                 target.unlink()
             target.mkdir(exist_ok=True)
             continue
         if target.exists() or target.is_symlink():
-            if _same_file(path, target):
-                report.unchanged.append(rel.as_posix())
+            if _same_file(entry, target):
+                report.unchanged.append(rel)
                 continue
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)
-        if path.is_symlink():
+        if entry.is_symlink():
             target.unlink(missing_ok=True)
-            target.symlink_to(os.readlink(path))
+            target.symlink_to(os.readlink(entry.path))
         else:
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix="~")
             os.close(fd)
             try:
-                shutil.copy2(path, tmp)
+                shutil.copy2(entry.path, tmp)
                 os.replace(tmp, target)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
-        report.written.append(rel.as_posix())
-    for path in sorted(dest.rglob("*"), key=lambda p: len(p.parts), reverse=True):
-        rel = path.relative_to(dest)
+        report.written.append(rel)
+    for rel, entry in reversed(_entries(dest)):
         if rel in wanted:
             continue
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
+        path = dest / rel
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
-        report.removed.append(rel.as_posix())
+        report.removed.append(rel)
+    for names in (report.written, report.unchanged, report.removed):
+        names.sort()
     return report

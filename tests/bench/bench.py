@@ -40,6 +40,7 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "src"))
 
+import phases  # noqa: E402
 from corpus import edit_one, make_corpus  # noqa: E402
 
 PY = sys.executable
@@ -649,7 +650,7 @@ def main() -> int:
         index = out / "searchindex.js"
         row["searchindex_bytes"] = index.stat().st_size
         row["searchindex_bytes_per_essay"] = index.stat().st_size / n
-        middle = sorted((out / "book").glob("essay-*/part-2.html"))[n // 2]
+        middle = sorted((out / "book").glob("essay-*/index.html"))[n // 2]
         row["chapter_page"] = page_weight(out, middle)
         row["chapter_page_name"] = middle.relative_to(out).as_posix()
         row["search_bytes_before_first_result"] = search_weight(out)
@@ -669,6 +670,8 @@ def main() -> int:
             log(f"{n} essays: no-op rebuild, then one essay edited")
             row["noop"] = rebuild_ours(project)
             row["edit"] = rebuild_ours(project, edit=n // 2)
+        log(f"{n} essays: make html after no edit, one note edited, one seed edited (phase by phase)")
+        row["make_html"] = phases.rebuilds(project, n)
         if n > 1:
             log(f"{n} essays: ours -j auto x{reps}")
             row["ours_jauto"] = median_build(lambda p=project: clean_ours(p, "auto"), reps)
@@ -847,6 +850,7 @@ def report(res: dict[str, Any]) -> str:
 
             lines.append(f"| {n} | {name} | " + " | ".join(cell(row[key][q]) for q in SEARCH_QUERIES) + " |")
     lines += ["", "The four engines side by side at 1, 100 and 1,000 essays: `bench.py --search` (results/search.md)."]
+    lines += ["", *phases.report_lines(b)]
     lines += ["", "## Targets", ""]
     lines += targets(res)
     if res["skipped"]:
@@ -902,6 +906,8 @@ def targets(res: dict[str, Any]) -> list[str]:
         n for n, row in b.items() if "ours_jauto" in row and row["ours_jauto"]["median_s"] > row["ours_j1"]["median_s"]
     ]
     line(not slower, f"-j auto never slower than -j 1: slower at {slower or 'no size'}")
+    for ok, text in phases.target_lines(b):
+        line(ok, text)
     return out
 
 

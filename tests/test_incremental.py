@@ -1,0 +1,205 @@
+"""An incremental build is the book a clean build makes: after any single edit, every file byte for byte.
+
+A build after an edit reads, converts and writes only what the edit can
+change (the converter's memo, Sphinx's outdated pages, the extension's
+records of what the glossary and the toctrees show); anything it wrongly
+leaves alone would be a stale page. Each test builds a small book, edits
+one input, builds again, then builds the same inputs from scratch into
+other folders, and compares every file of the two HTML outputs. Nothing is
+exempt: with ``SOURCE_DATE_EPOCH`` set no file of the output is specific to
+a build. Each test also checks that the edit changed the book (or the
+comparison would prove nothing) and which pages the incremental build wrote
+(so a build that quietly rewrote everything would not pass for incremental).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sitebuild import ROOT, SOURCE_DATE_EPOCH, build_html
+
+sys.path.insert(0, str(ROOT / "tests" / "bench"))
+from corpus import edit_note, edit_one, make_corpus
+
+ENV = {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+# Pages Sphinx and sphinx-notfound-page write at every build, changed or not.
+ALWAYS = {"genindex.html", "search.html", "404.html"}
+
+
+def _set(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"{path.name} has no {old!r}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def _note_with_a_term(project: Path) -> None:
+    # A glossary term in a note's text: the glossary's "Used in" gains the note.
+    edit_note(project, 1)
+    _set(project / "conf" / "notes.toml", " (Edited.)", " (Think of a goatee.)")
+
+
+def _seed_with_a_term(project: Path) -> None:
+    edit_one(project, 1)
+    _set(project / "seeds" / "e0001.txt", " Edited.\n", " Edited, with a goatee.\n")
+
+
+def _glossary_definition(project: Path) -> None:
+    _set(project / "conf" / "glossary.toml", 'definition = """', 'definition = """Edited. ')
+
+
+def _glossary_alias(project: Path) -> None:
+    _set(project / "conf" / "glossary.toml", 'aliases = ["', 'aliases = ["differences", "')
+
+
+def _source(project: Path) -> None:
+    path = project / "conf" / "sources.json"
+    items = json.loads(path.read_text("utf-8"))
+    cited = next(i for i in items if i["id"] == "trotsky-revolution-betrayed")
+    cited["title"] += " (edited)"
+    cited["issued"] = {"date-parts": [[1937]]}  # its label too: "Trotsky 1937"
+    path.write_text(json.dumps(items, indent=2, ensure_ascii=False), "utf-8")
+
+
+def _seed_title(project: Path) -> None:
+    path = project / "seeds" / "e0001.txt"
+    title, _, rest = path.read_text("utf-8").partition("\n")
+    path.write_text(title + " Retitled\n" + rest, "utf-8")
+
+
+def _part_title(project: Path) -> None:
+    _set(project / "conf" / "book.toml", 'title = "Appearance and doctrine"', 'title = "Appearances"')
+
+
+def _contents_caption(project: Path) -> None:
+    # The caption every page's sidebar shows over the essays.
+    _set(project / "docs" / "index.md", ":caption: Essays", ":caption: The essays")
+
+
+def _about_text(project: Path) -> None:
+    _set(project / "docs" / "about.md", "Each essay is reproduced", "Each essay, edited, is reproduced")
+
+
+def _essay_removed(project: Path) -> None:
+    (project / "seeds" / "e0001.txt").unlink()
+
+
+# Each edit, and the pages the incremental build may write (None: any).
+ESSAY = "book/essay-0001/index.html"
+EDITS: dict[str, tuple[Callable[[Path], object], set[str] | None]] = {
+    "note": (lambda p: edit_note(p, 1), {ESSAY}),
+    "note-with-a-term": (_note_with_a_term, {ESSAY, "book/glossary.html"}),
+    "seed-text": (lambda p: edit_one(p, 1), {ESSAY, "about.html"}),
+    "seed-text-with-a-term": (_seed_with_a_term, {ESSAY, "about.html", "book/glossary.html"}),
+    "glossary-definition": (_glossary_definition, {"book/glossary.html"}),
+    "glossary-alias": (_glossary_alias, None),
+    "source": (_source, None),
+    "seed-title": (_seed_title, None),
+    # The title of a part of the first essay: a section of its page, in the contents' toctree.
+    "part-title": (_part_title, {"book/essay-0000/index.html", "index.html"}),
+    "essay-removed": (_essay_removed, None),
+    "contents-caption": (_contents_caption, None),
+    "about-text": (_about_text, {"about.html"}),
+}
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _mtimes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*.html")}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A book of two essays, built once: (the project as built, the folder each test builds it in).
+
+    Each test copies the built project into the same folder (Sphinx's
+    environment holds its source folder: another path would be a new build),
+    with its files' times, so its next build is incremental.
+    """
+    root = tmp_path_factory.mktemp("incremental")
+    work = root / "work"
+    make_corpus(work, 2)
+    shutil.copytree(ROOT / "docs", work / "docs", ignore=lambda d, names: {"book", "_build"} & set(names))
+    build_html(work, env=ENV).check()
+    saved = root / "saved"
+    shutil.copytree(work, saved, symlinks=True)
+    return saved, work
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_an_incremental_build_is_the_clean_build(built: tuple[Path, Path], edit: str) -> None:
+    saved, work = built
+    shutil.rmtree(work)
+    shutil.copytree(saved, work, symlinks=True)
+    out = work / "_build" / "html"
+    before, times = _files(out), _mtimes(out)
+    change, may_write = EDITS[edit]
+    change(work)
+
+    incremental = build_html(work, env=ENV)
+    incremental.check()
+    clean = build_html(work, work / "_clean" / "html", doctrees=work / "_clean" / "doctrees", env=ENV).check()
+
+    got, want = _files(out), _files(clean)
+    assert want != before, f"{edit}: the edit changed nothing in the book, so this test would prove nothing"
+    assert sorted(got) == sorted(want), f"{edit}: files differ: {sorted(set(got) ^ set(want))}"
+    stale = [name for name in want if got[name] != want[name]]
+    assert not stale, f"{edit}: the incremental build differs from a clean build in {stale}"
+
+    written = sorted(k for k, t in _mtimes(out).items() if times.get(k) != t and k not in ALWAYS)
+    if may_write is not None:
+        assert set(written) <= may_write, f"{edit}: wrote {written}, expected only some of {sorted(may_write)}"
+        assert re.search(r"updating environment: 0 added, [0-9] changed", incremental.stdout), incremental.stdout
+
+
+def _settled(built: tuple[Path, Path]) -> Path:
+    """The built book copied into its folder and built once more: a copy has new inodes and change times,
+    which the converter takes for changed inputs; after this build it takes them for what they are."""
+    saved, work = built
+    shutil.rmtree(work)
+    shutil.copytree(saved, work, symlinks=True)
+    build_html(work, env=ENV).check()
+    return work
+
+
+def test_a_build_with_nothing_changed_converts_nothing(built: tuple[Path, Path]) -> None:
+    work = _settled(built)
+    out = work / "_build" / "html"
+    before, times = _files(out), _mtimes(out)
+    again = build_html(work, env=ENV)
+    again.check()
+    assert "nothing converted" in again.stdout
+    assert "updating environment: 0 added, 0 changed, 0 removed" in again.stdout
+    assert _files(out) == before
+    assert sorted(k for k, t in _mtimes(out).items() if times.get(k) != t) == sorted(ALWAYS)
+
+
+@pytest.mark.parametrize("damage", ["deleted", "edited"])
+def test_a_damaged_generated_page_is_written_again(built: tuple[Path, Path], damage: str) -> None:
+    """No input changed, but a generated page did: the build converts again rather than trusting the last one."""
+    work = _settled(built)
+    out = work / "_build" / "html"
+    before, times = _files(out), _mtimes(out)
+    page = work / "docs" / "book" / "essay-0001" / "index.md"
+    original = page.read_bytes()
+    if damage == "deleted":
+        page.unlink()
+    else:
+        page.write_bytes(original.replace(b"Trotsky", b"Trotzki"))
+
+    again = build_html(work, env=ENV)
+    again.check()
+    assert "nothing converted" not in again.stdout
+    assert page.read_bytes() == original
+    assert _files(out) == before
+    written = sorted(k for k, t in _mtimes(out).items() if times.get(k) != t and k not in ALWAYS)
+    assert written == [ESSAY]
