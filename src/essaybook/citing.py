@@ -20,7 +20,6 @@ and the essays' CSL items; this module only places them:
 
 from __future__ import annotations
 
-import json
 import posixpath
 from pathlib import Path
 from typing import Any
@@ -84,7 +83,7 @@ class _Citations:
         chapters = state.book.chapters
         self.items = citation.items_for(self.book, citation.authors(chapters), chapters, base, state.prefix)
         self.by_file = {citation.file_name(i): i for i in self.items}
-        self.paragraphs = {c.slug: len(c.essay.paragraphs) for c in chapters}
+        self.paragraphs = {c.slug: c.paragraph_count for c in chapters}
         self._text: dict[str, str] = {}
 
     def text(self, name: str) -> str:
@@ -173,8 +172,8 @@ def env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     An edit of book.toml changes no generated page's text (the head only
     names the directive), so Sphinx would re-read, and rewrite, none of them.
     """
-    cites = _citations(env)
-    stamp = json.dumps([cites.items, cites.book.citation_style, cites.book.language], sort_keys=True)
+    # The conversion's digest of what citations show, so a build that converts nothing formats nothing.
+    stamp = _state(env).citations
     old = getattr(env, "essaybook_citations", None)
     env.essaybook_citations = stamp  # type: ignore[attr-defined]
     if old is None or old == stamp:

@@ -44,11 +44,10 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from . import __version__, navigation, pagefind, search
+from . import __version__, citation, navigation, pagefind, search
 from .a11y import TableWrapperIds, repair_pages
 from .edition import Book as BookMeta
 from .edition import load_book
-from .lint import lint_book
 from .margins import BookHTMLTranslator, SideNotes, add_margin_styles
 from .memo import MEMO_FOLDER, Memo, digest
 from .pipeline import Book, build_book, input_stats, seed_files
@@ -83,6 +82,7 @@ class _State:
     ]  # per chapter: (docname, author, date, (where, url, relation))
     slugs: dict[str, str]  # chapter page docname -> the essay's slug
     apparatus: list[str]  # the generated pages of the apparatus, e.g. ["glossary", "timeline", "sources"]
+    citations: str  # a digest of all that the citations show: items, style, language, paragraph counts
     convert: Callable[[], Book]  # the conversion, if the build needs the book and it was not made
     changed: set[str] = field(default_factory=set)
     reread: set[str] = field(default_factory=set)  # the pages read in this build
@@ -97,8 +97,15 @@ class _State:
         return self.converted
 
 
-def _facts(book: Book, prefix: str) -> dict[str, Any]:
+def _facts(book: Book, prefix: str, base: str) -> dict[str, Any]:
     """What the pages of the book and the hand-written ones show of the conversion, for :class:`_State`."""
+    edition = book.edition.book
+    cited = [
+        citation.items_for(edition, citation.authors(book.chapters), book.chapters, base, prefix),
+        edition.citation_style,
+        edition.language,
+        {c.slug: c.paragraph_count for c in book.chapters},
+    ]
     chapters = [prefix + chapter_docs(c)[0] for c in book.chapters]
     return {
         "prefix": prefix,
@@ -111,6 +118,7 @@ def _facts(book: Book, prefix: str) -> dict[str, Any]:
         "provenance": [(doc, *_provenance(c)) for doc, c in zip(chapters, book.chapters, strict=True)],
         "slugs": {prefix + doc: c.slug for c in book.chapters for doc in chapter_docs(c)},
         "apparatus": [name for name in APPARATUS if f"{name}.md" in book.pages],
+        "citations": digest(json.dumps(cited, sort_keys=True, ensure_ascii=False)),
     }
 
 
@@ -291,17 +299,14 @@ def builder_inited(app: Sphinx) -> None:
         except ProblemsError as err:
             raise _fail(err) from None
         written, unchanged, removed = len(report.written), len(report.unchanged), len(report.removed)
-        # What `essaybook check` shows as warnings is for the editors, not a fault of
-        # the build: INFO, so -W never fails a book for it.
-        try:
-            findings = lint_book(book, conf_dir, os.path.relpath(conf_dir, _base(app)))
-        except ProblemsError as err:
-            raise _fail(err) from None
-        for finding in findings:
-            logger.info("%s: %s", finding.location, finding.describe())
         stats = _page_stats(out_dir, [*book.pages, MANIFEST])
         converted = _Converted(
-            front.book, front.authors, _facts(book, prefix), book.skipped, len(book.chapters), stats or {}
+            front.book,
+            front.authors,
+            _facts(book, prefix, app.config.html_baseurl or ""),
+            book.skipped,
+            len(book.chapters),
+            stats or {},
         )
         if stats is not None:
             memo.put(_CONVERTED, front.inputs, converted)
