@@ -38,7 +38,7 @@ __all__ = ["BookHTMLTranslator", "MarginsMixin", "SideNotes", "add_margin_styles
 STATIC = Path(__file__).resolve().parent / "static"
 WEB_BUILDERS = ("html", "dirhtml", "singlehtml")
 
-_PARA = re.compile(r"[a-z][a-z0-9-]*-p(?P<n>[0-9]+)")
+PARAGRAPH_ID = re.compile(r"[a-z][a-z0-9-]*-p(?P<n>[0-9]+)")
 NOTES_HEADING = "editorial-notes-heading"  # the class render.py gives the notes' heading
 
 
@@ -48,7 +48,7 @@ def paragraph_number(paragraph: nodes.Element) -> int | None:
     if not isinstance(parent, nodes.container) or "essay-text" not in parent["classes"]:
         return None
     for ident in paragraph["ids"]:
-        if m := _PARA.fullmatch(ident):
+        if m := PARAGRAPH_ID.fullmatch(ident):
             return int(m["n"])
     return None
 

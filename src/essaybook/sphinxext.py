@@ -22,7 +22,6 @@ import atexit
 import gc
 import json
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +47,7 @@ from . import __version__, citation, navigation, pagefind, search
 from .a11y import TableWrapperIds, repair_pages
 from .edition import Book as BookMeta
 from .edition import load_book
-from .margins import BookHTMLTranslator, SideNotes, add_margin_styles
+from .margins import PARAGRAPH_ID, BookHTMLTranslator, SideNotes, add_margin_styles
 from .memo import MEMO_FOLDER, Memo, digest
 from .pipeline import Book, build_book, input_stats, seed_files
 from .problems import ProblemsError
@@ -498,7 +497,6 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
         app._essaybook_files_to_rebuild = None  # type: ignore[attr-defined]
 
 
-_PARA = re.compile(r"(?P<slug>[a-z][a-z0-9-]*)-p(?P<n>[0-9]+)")
 _ALLOWED = (nodes.paragraph, nodes.Text, nodes.target, addnodes.pending_xref, nodes.inline, nodes.footnote_reference)
 
 
@@ -528,7 +526,7 @@ def doctree_read(app: Sphinx, doctree: nodes.document) -> None:
                 subtype="unsafe-node",
             )
         for para in box.findall(nodes.paragraph):
-            match = next((m for i in para["ids"] if (m := _PARA.fullmatch(i))), None)
+            match = next((m for i in para["ids"] if (m := PARAGRAPH_ID.fullmatch(i))), None)
             if match is None:
                 continue
             for key in sorted(matcher.terms_in(_words(para))):

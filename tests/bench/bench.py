@@ -428,26 +428,12 @@ def edit_note_words(project: Path, index: int) -> str:
     return words
 
 
-def build_phases(project: Path) -> dict[str, Any]:
-    """One ``sphinx-build`` as ``make html`` runs it (serial), timed per phase by phase_times.py."""
-    out = project / "_build"
-    args = [PY, str(HERE / "phase_times.py"), "-b", "html", "-q", "-d", str(out / ".doctrees"), "docs", str(out)]
-    result = run(args, project)
-    found = json.loads(result["stdout"].strip().splitlines()[-1])
-    return {"wall_s": result["seconds"], **found}
-
-
 def phase_runs(n: int) -> dict[str, Any]:
-    """Phases of a no-op rebuild and of a rebuild after one note's text changed, at ``n`` essays."""
+    """``make html`` after no edit, one note edited and one seed edited, at ``n`` essays, phase by phase."""
     project = our_project(n)
     log(f"phases at {n} essays: clean build first (-j auto, not timed by phase)")
     clean = clean_ours(project, "auto")
-    log(f"phases at {n} essays: no-op rebuild")
-    noop = build_phases(project)
-    log(f"phases at {n} essays: one note edited")
-    edit_note_words(project, n // 2)
-    note = build_phases(project)
-    return {"essays": n, "clean_s": clean["seconds"], "load": load(), "noop": noop, "note_edit": note}
+    return {"essays": n, "clean_s": clean["seconds"], **phases.rebuilds(project, n)}
 
 
 def save_to_reload(n: int) -> dict[str, Any]:
@@ -491,70 +477,23 @@ def save_to_reload(n: int) -> dict[str, Any]:
     return found
 
 
-PHASE_ORDER = [
-    "start-up: imports",
-    "start-up: Sphinx() (config, extensions, env load, builder-inited)",
-    "environment load (unpickle)",
-    "converter: total (builder-inited)",
-    "converter: parse, check, render",
-    "converter: write changed pages",
-    "read: total (outdated check, purge, read, env-updated)",
-    "outdated check (sources' dates)",
-    "read: parse changed pages",
-    "resolve: dependents",
-    "resolve: consistency check",
-    "environment dump (pickle)",
-    "write: total",
-    "write: prepare (load search index, …)",
-    "write: copy static files",
-    "write: pages (resolve + render + write)",
-    "write: per page, load doctree and resolve references",
-    "write: per page, our sidebar",
-    "finish: total",
-    "finish: general index page",
-    "finish: search page and other pages",
-    "search index: Sphinx's searchindex.js",
-    "finish: objects.inv",
-    "search index: the pieces (build-finished)",
-    "whole run",
-]
-
-
 def editor_loop_report(res: dict[str, Any]) -> str:
-    phases = res.get("phases", [])
     lines = [
         "# The editor's loop: where a rebuild's time goes, and save to reload",
         "",
         f"Run {res['started']} on {os.cpu_count()} CPUs; load average {res['load_start']} at the start, "
         f"{res.get('load_end', '(unfinished)')} at the end (a shared machine: other work slows a run).",
         "",
-        "## Phases of one rebuild (seconds, serial build as `make html` runs it; tests/bench/phase_times.py)",
+        "## `make html` after an edit, phase by phase (seconds; tests/bench/phases.py)",
         "",
-        "Indented rows are part of the row above. “pages” rows sum over every page written.",
-        "",
-        "| phase | "
-        + " | ".join(f"{p['essays']} essays, no-op | {p['essays']} essays, one note edited" for p in phases)
-        + " |",
-        "|---|" + "---|---|" * len(phases),
     ]
-    for label in PHASE_ORDER:
-        cells = []
-        for p in phases:
-            for run_ in (p["noop"], p["note_edit"]):
-                secs = run_["seconds"].get(label)
-                calls = run_["calls"].get(label, 0)
-                cell = "–" if secs is None else f"{secs:.2f}"
-                if secs is not None and calls > 1:
-                    cell += f" ({calls} calls)"
-                cells.append(cell)
-        top = label.startswith(("start-up", "converter: total", "read: total", "resolve", "environment dump"))
-        top = top or label in {
-            "write: total",
-            "finish: total",
-            "whole run",
-            "search index: the pieces (build-finished)",
-        }
-        lines.append(f"| {label if top else '&nbsp;&nbsp;' + label} | " + " | ".join(cells) + " |")
+    columns = {
+        f"{p['essays']}, {label}": p[kind]
+        for p in res.get("phases", [])
+        for kind, label in (("noop", "no-op"), ("note", "one note edited"), ("seed", "one seed edited"))
+    }
+    if columns:
+        lines += phases.table(columns)
     lines += ["", "## Save to reload under `make livehtml` (Chromium; from the file write to the new words shown)", ""]
     lines += ["| essays | first build | seed saved | note saved |", "|---|---|---|---|"]
     for r in res.get("live", []):
