@@ -642,6 +642,13 @@ def main() -> int:
                 row["mkdocs"] = median_build(lambda p=mk: clean_mkdocs(p, opts.mkdocs_python), reps)
             except RuntimeError as err:
                 res["skipped"].append(f"MkDocs at {n} essays failed: {str(err)[-500:]}")
+        if n in (1, mid):
+            # Last: it makes the project afresh for make livehtml.
+            log(f"{n} essays: save to reload under make livehtml (a seed, then a note)")
+            try:
+                row["live"] = save_to_reload(n)
+            except Exception as err:  # a missing browser must not lose the rest of the report
+                res["skipped"].append(f"save to reload at {n} essays: {type(err).__name__}: {err}")
         builds[str(n)] = row
         res["builds"] = builds
         res["elapsed_s"] = time.perf_counter() - t0
@@ -790,6 +797,22 @@ def report(res: dict[str, Any]) -> str:
             lines.append(f"| {n} | {name} | " + " | ".join(cell(row[key][q]) for q in SEARCH_QUERIES) + " |")
     lines += ["", "The four engines side by side at 1, 100 and 1,000 essays: `bench.py --search` (results/search.md)."]
     lines += ["", *phases.report_lines(b)]
+    live = {n: row["live"] for n, row in b.items() if "live" in row}
+    if live:
+        lines += [
+            "## Save to reload under `make livehtml`",
+            "",
+            "Seconds from writing the file to the new words on the page open in Chromium (never reloaded by",
+            "the benchmark: sphinx-autobuild's script reloads it).",
+            "",
+            "| essays | first build | seed saved | note saved | load average |",
+            "|---|---|---|---|---|",
+        ]
+        for n, r in live.items():
+            lines.append(
+                f"| {n} | {r['first_build_s']:.1f} s | {r['seed_s']:.1f} s | {r['note_s']:.1f} s | {r['load_start']} |"
+            )
+        lines.append("")
     lines += ["", "## Targets", ""]
     lines += targets(res)
     if res["skipped"]:

@@ -308,7 +308,7 @@ def report_lines(builds: dict[str, dict[str, Any]]) -> list[str]:
                 f"{_RUNS[k]}: {', '.join(p for p in runs[k]['rewritten'] if p not in ALWAYS) or 'none'}" for k in _RUNS
             )
         )
-    big = list(rows)[-2:]
+    big = [n for n in rows if n in ("100", "1000")] or list(rows)[-2:]
     columns = {f"{n}, {_RUNS[k]}": rows[n]["make_html"][k] for n in big for k in _RUNS}
     lines += ["", f"### Where the time goes at {' and '.join(big)} essays (seconds)", ""]
     lines += table(columns)
