@@ -20,6 +20,8 @@ and the essays' CSL items; this module only places them:
 
 from __future__ import annotations
 
+import json
+import os
 import posixpath
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import __version__, citation
 from .cite import Bibliography, runs
+from .memo import MEMO_FOLDER, code_digest
 from .sphinxext import _state, _users
 
 __all__ = ["WEB_BUILDERS", "HowToCite", "citation_block", "setup"]
@@ -220,9 +223,19 @@ def write_files(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.name not in WEB_BUILDERS:
         return
     outdir = Path(app.outdir)
+    folder = outdir / citation.CITE_DIR
+    # What the files hold is known before they are made: while it and the folder stay as the
+    # last build left them, nothing is formatted (BibTeX for a thousand essays takes seconds).
+    record = Path(app.doctreedir) / MEMO_FOLDER / "cite-files.json"
+    stamp = json.dumps([code_digest(), _state(app.env).citations, app.config.html_baseurl or "", str(outdir)])
+    count = (len(_state(app.env).chapters) + 1) * len(citation.FORMATS)
+    try:
+        if record.read_text("utf-8") == stamp and len(os.listdir(folder)) == count:
+            return
+    except OSError:
+        pass
     files = citation.cite_files(_citations(app.env).items)
     wanted = {outdir / f.path for f in files}
-    folder = outdir / citation.CITE_DIR
     written = 0
     for f in files:
         target = outdir / f.path
@@ -239,6 +252,8 @@ def write_files(app: Sphinx, exception: Exception | None) -> None:
         if old.is_file() and old.suffix.lstrip(".") in dict(citation.FORMATS) and old not in wanted:
             old.unlink()
     logger.info("essaybook: %d citation files, %d written", len(files), written)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(stamp, "utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -707,7 +707,8 @@ def report(res: dict[str, Any]) -> str:
         f"Run {res['started']} on {m['cpus']} CPUs, Python {m['python']}; "
         f"load average (1, 5, 15 min) {m['load_start']} at the start and {m.get('load_end', '(run unfinished)')} "
         "at the end. The machine is shared: a load above 0 means other work ran meanwhile and slowed this run.",
-        "Corpus: near-copies of the seed essay (3 parts, 13 notes, the glossary each), words varied per copy.",
+        "Corpus: near-copies of the seed essay (one page each, its parts as sections, its notes; the glossary,",
+        "sources and timeline of the book), words varied per copy.",
         "",
         "## Clean builds (median wall seconds; one run at 100 essays and more)",
         "",
