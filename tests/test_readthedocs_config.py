@@ -31,7 +31,7 @@ def _schema() -> dict:
 
 
 def _system_packages() -> dict[str, str]:
-    """Each package .ci/system-packages lists, with the probe that finds it (cmd:, tex:, font:)."""
+    """Each package .ci/system-packages lists, with the probe that finds it (cmd:, tex:, lib:, font:)."""
     script = (ROOT / ".ci" / "system-packages").read_text("utf-8")
     return dict(re.findall(r'^\s*"([a-z0-9][a-z0-9.+-]+)\s+([a-z]+:[^"]+?)"', script, re.MULTILINE))
 
