@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# Sphinx colours its output when CI is set (sphinx.util.console); the tests read
+# that output, so every build they run, in process or not, writes plain text.
+os.environ["NO_COLOR"] = "1"
 
 pytest_plugins = ["sphinx.testing.fixtures"]
 

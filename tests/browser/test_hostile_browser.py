@@ -284,8 +284,13 @@ def test_the_watch_catches_a_payload_that_runs(watched, reference_scripts, paylo
     watch.page.goto("index.html", wait_until="load")
     assert watch.problems(reference_scripts) == [], "the book's index page itself trips the watch"
     watch.page.evaluate("html => document.body.insertAdjacentHTML('beforeend', html)", payload)
-    watch.page.wait_for_timeout(100)
+    # An image's error event fires when the browser gets round to it: on a busy
+    # machine, later than any fixed pause. Poll for what the watch should see.
+    deadline = time.monotonic() + 10
     problems = watch.problems(reference_scripts)
+    while not any(p.startswith(expected) for p in problems) and time.monotonic() < deadline:
+        watch.page.wait_for_timeout(50)
+        problems = watch.problems(reference_scripts)
     watch.page.close()
     assert any(p.startswith(expected) for p in problems), f"{payload!r} ran unseen: {problems}"
 
