@@ -68,8 +68,15 @@ def live_server(project: Path, timeout: float = 300) -> Iterator[LiveServer]:
     port = free_port()
     log_path = project / "livehtml.log"
     with open(log_path, "wb") as log:
+        # Its output goes to a file, which Python buffers: "Serving on" would wait
+        # in the buffer for ever on a machine without PYTHONUNBUFFERED set.
         proc = subprocess.Popen(
-            livehtml_command(port), cwd=project, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            livehtml_command(port),
+            cwd=project,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     server = LiveServer(f"http://127.0.0.1:{port}/", project, proc, log_path)
     try:
