@@ -267,6 +267,14 @@ def essay_path(slug: str, prefix: str) -> str:
 # --- the files --------------------------------------------------------------------------
 
 _BIBTEX_TYPES = {"book": "book", "chapter": "incollection"}
+# CSL-JSON variables copied as they are into biblatex fields, in this order.
+_BIBLATEX_FIELDS = (
+    ("original-title", "origtitle"),
+    ("original-publisher", "origpublisher"),
+    ("version", "version"),
+    ("language", "language"),
+    ("URL", "url"),
+)
 
 
 def bibtex(item: Mapping[str, Any]) -> str:
@@ -279,16 +287,7 @@ def bibtex(item: Mapping[str, Any]) -> str:
         fields += [("year", issued[:4]), ("date", issued)]
     if item.get("original-date"):
         fields.append(("origdate", _iso(item["original-date"])))
-    if item.get("original-title"):
-        fields.append(("origtitle", str(item["original-title"])))
-    if item.get("original-publisher"):
-        fields.append(("origpublisher", str(item["original-publisher"])))
-    if item.get("version"):
-        fields.append(("version", str(item["version"])))
-    if item.get("language"):
-        fields.append(("language", str(item["language"])))
-    if item.get("URL"):
-        fields.append(("url", str(item["URL"])))
+    fields += [(field, str(item[key])) for key, field in _BIBLATEX_FIELDS if item.get(key)]
     persons: dict[str, list[Person]] = {}
     for role in ("author", "editor"):
         for name in item.get(role, []):
