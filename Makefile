@@ -112,9 +112,10 @@ $(VNU_JAR): tests/vnu/package.json tests/vnu/package-lock.json | system-packages
 		npm ci --prefix tests/vnu --ignore-scripts --no-audit --no-fund && touch $@; \
 	else echo "npm is missing: the HTML checker cannot be installed and its test will fail (Debian: apt-get install npm)"; fi
 
-lint: $(STAMP) ## Check the code with ruff
+lint: $(STAMP) ## Check the code with ruff, and the package's layers with import-linter (pyproject.toml)
 	$(BIN)/ruff check src tests docs/conf.py
 	$(BIN)/ruff format --check src tests docs/conf.py
+	$(BIN)/lint-imports
 
 clean: ## Remove builds and generated pages (never a file the generator did not write)
 	rm -rf $(BUILDDIR)

@@ -1,7 +1,7 @@
 """Sphinx configuration for the essay book.
 
 The book's title, version and copyright come from ``conf/book.toml`` (read by
-the ``essaybook.sphinxext`` extension), so editors never edit this file. Read
+the ``essaybook`` extension), so editors never edit this file. Read
 the Docs builds from this folder with plain ``sphinx-build``; ``make html``
 runs the same command, so both make the same book.
 """
@@ -14,12 +14,11 @@ from urllib.parse import urlparse
 # Let a plain checkout build without installing the package first.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from essaybook.citation import readthedocs_pdf_url
+from essaybook.core.how_to_cite import readthedocs_pdf_url
 
 extensions = [
     "myst_parser",
-    "essaybook.sphinxext",
-    "essaybook.formats",
+    "essaybook",
     "sphinxext.opengraph",
     "notfound.extension",
 ]
@@ -68,7 +67,7 @@ today_fmt = "%Y"
 # --- the web site around the book --------------------------------------------
 # A sitemap only where the site has an address: its entries must be absolute
 # URLs, and a local build has none to give. robots.txt (written by
-# essaybook.formats) names the sitemap when there is one.
+# essaybook.sphinx_ext.site) names the sitemap when there is one.
 if html_baseurl:
     extensions.append("sphinx_sitemap")
 sitemap_url_scheme = "{link}"  # the canonical URL already holds language and version
@@ -90,7 +89,7 @@ notfound_context = {
 
 # --- EPUB -------------------------------------------------------------------------
 # Title, author, publisher, description and a stable identifier come from
-# conf/book.toml (essaybook.formats); the date is SOURCE_DATE_EPOCH when set.
+# conf/book.toml (essaybook.sphinx_ext.epub); the date is SOURCE_DATE_EPOCH when set.
 epub_uid = "bookid"
 epub_scheme = "URN"
 epub_show_urls = "no"  # the sources print their addresses already
@@ -98,7 +97,7 @@ epub_show_urls = "no"  # the sources print their addresses already
 # --- PDF (LaTeX) ------------------------------------------------------------
 # LuaLaTeX prints essays in any script: HarfBuzz shapes them, luaotfload falls
 # back through the Noto fonts, babel orders right-to-left text and breaks Thai
-# and CJK lines (README: why not XeLaTeX). essaybook.formats sets the fonts, the
+# and CJK lines (README: why not XeLaTeX). essaybook.sphinx_ext.latex sets the fonts, the
 # page (essaybook.sty), the title page and the document information from
 # conf/book.toml. Sphinx escapes "--", "``" and "''", so TeX never turns a
 # seed's hyphens or quotes into dashes or curly quotes.

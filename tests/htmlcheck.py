@@ -4,7 +4,7 @@
 ``npm ci --ignore-scripts`` (``make vnu``; :func:`command` does the same when
 it is missing), then run with the system's Java. There is no list of errors
 to forgive: markup Sphinx or furo would write wrongly is corrected when the
-page is written (``essaybook.a11y``), so every error is the project's to fix.
+page is written (``essaybook.sphinx_ext.a11y``), so every error is the project's to fix.
 """
 
 from __future__ import annotations

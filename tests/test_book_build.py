@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from essaybook.parse import default_slug, read_seed
+from essaybook.core.seeds import default_slug, read_seed
 from sitebuild import (
     ROOT,
     SOURCE_DATE_EPOCH,
@@ -332,7 +332,7 @@ def test_removed_seed_leaves_the_book_and_the_html(tmp_path: Path) -> None:
 
 def test_the_author_is_named_wherever_the_book_names_one_and_never_called_anonymous(built_book: Path) -> None:
     """The essay's author (book.toml) on the title page, at the head of the essay, in About and the metadata."""
-    from essaybook.edition import load_book
+    from essaybook.core.edition import load_book
 
     front = load_book(ROOT / "conf")
     (author,) = front.authors([SEED])

@@ -1,4 +1,4 @@
-"""Citing the edition and its essays (essaybook.citation): one CSL item each, every other form made from it.
+"""Citing the edition and its essays (essaybook.core.how_to_cite): one CSL item each, every other form made from it.
 
 Each file format is read back with a standard reader, never with our own
 code: BibTeX with pybtex, RIS with rispy, CSL-JSON with json and the CSL
@@ -16,10 +16,10 @@ import rispy
 from jsonschema import Draft202012Validator
 from pybtex.database import parse_string
 
-from essaybook import citation
-from essaybook.cite import Bibliography, runs
-from essaybook.edition import Book, Chapter, EssayConf, PartPlan, Publication
-from essaybook.parse import Essay, Paragraph
+from essaybook.core import how_to_cite as citation
+from essaybook.core.bibliography import Bibliography, runs
+from essaybook.core.edition import Book, Chapter, EssayConf, PartPlan, Publication
+from essaybook.core.seeds import Essay, Paragraph
 
 BOOK = Book(
     title="A Book {of} 100% Essays & Notes",
@@ -46,7 +46,7 @@ CHAPTERS = [
     chapter("other", "Another Essay", count=2),
 ]
 SCHEMA = Draft202012Validator(
-    json.loads(resources.files("essaybook").joinpath("schemas", "sources.schema.json").read_text("utf-8"))
+    json.loads(resources.files("essaybook.core").joinpath("schemas", "sources.schema.json").read_text("utf-8"))
 )
 
 

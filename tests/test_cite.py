@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from essaybook.cite import Bibliography, locale_for, style_exists
+from essaybook.core.bibliography import Bibliography, locale_for, style_exists
 
 TROTSKY = {
     "id": "trotsky-pr",

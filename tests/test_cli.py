@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from essaybook.cli import main
-from essaybook.parse import MAX_TITLE
+from essaybook.core.seeds import MAX_TITLE
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = '[book]\ntitle = "T"\ncopyright = "c"\nversion = "1"\n'

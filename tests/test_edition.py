@@ -7,9 +7,9 @@ from textwrap import dedent
 
 import pytest
 
-from essaybook.edition import load_book, load_edition, resolve
-from essaybook.parse import parse_seed
-from essaybook.problems import ProblemsError
+from essaybook.core.edition import load_book, load_edition, resolve
+from essaybook.core.problems import ProblemsError
+from essaybook.core.seeds import parse_seed
 
 BOOK = """\
 [book]
@@ -397,7 +397,7 @@ def test_every_conf_file_names_its_schema() -> None:
     root = Path(__file__).resolve().parents[1]
     for name in ("book", "glossary", "notes", "timeline"):
         first = (root / "conf" / f"{name}.toml").read_text("utf-8").split("\n", 1)[0]
-        assert first == f"#:schema ../src/essaybook/schemas/{name}.schema.json", name
+        assert first == f"#:schema ../src/essaybook/core/schemas/{name}.schema.json", name
         assert (root / "conf" / first.split(" ", 1)[1]).resolve().is_file()
 
 

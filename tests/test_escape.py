@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from essaybook.escape import ASCII_PUNCTUATION, escape_line, escape_text
+from essaybook.core.escape import ASCII_PUNCTUATION, escape_line, escape_text
 
 # Python's str.isspace() characters other than the layout the parser drops and
 # the control characters it rejects: markdown-it strips any of these at the

@@ -27,9 +27,9 @@ from xml.etree import ElementTree
 import pytest
 from bs4 import BeautifulSoup
 
-from essaybook.edition import load_book
-from essaybook.formats import book_identifier
-from essaybook.parse import read_seed
+from essaybook.core.edition import load_book
+from essaybook.core.seeds import read_seed
+from essaybook.sphinx_ext.epub import book_identifier
 from sitebuild import ROOT, SOURCE_DATE_EPOCH, build_html, copy_project, essay_paragraphs, norm
 
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))

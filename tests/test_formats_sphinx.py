@@ -1,4 +1,4 @@
-"""``essaybook.formats`` on the tiny project in tests/roots/test-book, one builder at a time.
+"""Each builder's extras (``essaybook.sphinx_ext``: epub, latex, site, assembled) on tests/roots/test-book.
 
 The end-to-end tests (test_formats.py) build the real book in every format;
 these pin each piece of the extension to the builder it is for, on a book
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from essaybook.formats import book_identifier
+from essaybook.sphinx_ext.epub import book_identifier
 
-WITH_FORMATS = {"extensions": ["myst_parser", "essaybook.sphinxext", "essaybook.formats"]}
+WITH_FORMATS = {"extensions": ["myst_parser", "essaybook"]}
 
 
 def test_book_identifier_is_a_stable_uuid_urn() -> None:
@@ -86,7 +86,7 @@ def test_single_page_links_have_one_fragment_and_ids_are_unique(app) -> None:
 
 @pytest.mark.sphinx("latex", testroot="edition", srcdir="formats-edition-latex")
 def test_title_page_values_come_from_one_function(app) -> None:
-    from essaybook.formats import title_page
+    from essaybook.sphinx_ext.latex import title_page
 
     assert title_page(app) == {
         "title": "Essays in Every Script",
@@ -129,7 +129,7 @@ def test_pdf_title_page_and_document_information(app) -> None:
     [([], "Author unknown", ""), (["A. Writer", "B. Writer"], "B. Writer", "A. Writer, B. Writer")],
 )
 def test_title_page_names_every_author_or_says_none_is_known(authors, shown, info) -> None:
-    from essaybook.formats import latex_title_page
+    from essaybook.sphinx_ext.latex import latex_title_page
 
     page = {"title": "T", "subtitle": "", "authors": authors, "editor": "Eds", "edition": "1", "date": "2026-12"}
     tex = latex_title_page(page)
@@ -180,7 +180,7 @@ def test_the_pdf_refuses_another_engine(make_app, rootdir: Path, tmp_path: Path)
 
 
 def test_pdf_escaping_leaves_every_character_as_written() -> None:
-    from essaybook.formats import pdf_escape
+    from essaybook.sphinx_ext.latex import pdf_escape
 
     # Sphinx would print a math check mark (copied as another letter), and e and i for ℯ and ⅈ.
     assert pdf_escape("✓ ✔ ✕ ✖ ⎽ ℯ ⅈ") == "✓ ✔ ✕ ✖ ⎽ ℯ ⅈ"

@@ -8,7 +8,7 @@ book with the project's ``docs/`` and glossary, and reads the HTML back:
 
 * the build passes ``-W --keep-going -n`` without a warning;
 * each page's h1 and its ``.essay-text`` paragraphs say exactly what
-  :func:`essaybook.parse.parse_seed` says the seed says: nothing lost,
+  :func:`essaybook.core.seeds.parse_seed` says the seed says: nothing lost,
   nothing added (only the whitespace HTML itself collapses is normalised);
 * inside ``.essay-text`` there are only the elements the converter emits
   (paragraphs, term links, note markers), and nowhere on the page is there
@@ -24,7 +24,7 @@ import pytest
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 import htmlcheck
-from essaybook.parse import Essay, default_slug, parse_seed
+from essaybook.core.seeds import Essay, default_slug, parse_seed
 from sitebuild import (
     ROOT,
     broken_links,

@@ -1,4 +1,4 @@
-"""The editorial lint (essaybook.lint): what an editor should look at, reported, never fixed.
+"""The editorial lint (essaybook.core.lint): what an editor should look at, reported, never fixed.
 
 The quotation and bracket rules are pinned on single paragraphs; every kind of
 finding is proved on the fixture book in tests/fixtures/lint/findings, whose
@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from essaybook.cli import main
-from essaybook.lint import balance, lint_book
-from essaybook.pipeline import build_book
+from essaybook.core.lint import balance, lint_book
+from essaybook.core.pipeline import build_book
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "lint"
@@ -140,7 +140,7 @@ def test_our_book_has_no_finding() -> None:
 def test_a_book_with_findings_builds_without_a_warning(make_app, tmp_path: Path) -> None:
     """Findings are for the editors (`make check`): a build with -W (warnings are errors) succeeds."""
     (tmp_path / "conf.py").write_text(
-        f'extensions = ["myst_parser", "essaybook.sphinxext"]\n'
+        f'extensions = ["myst_parser", "essaybook"]\n'
         f"essaybook_seeds_dir = {str(FIXTURES / 'findings' / 'seeds')!r}\n"
         f"essaybook_conf_dir = {str(FIXTURES / 'findings' / 'conf')!r}\n"
         'myst_enable_extensions = ["colon_fence", "attrs_block"]\n'

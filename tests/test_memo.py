@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from essaybook import edition as edition_module
-from essaybook import memo as memo_module
-from essaybook.edition import load_book, load_edition
-from essaybook.memo import Memo, digest
-from essaybook.pipeline import build_book
-from essaybook.problems import ProblemsError
+from essaybook.core import edition as edition_module
+from essaybook.core import memo as memo_module
+from essaybook.core.edition import load_book, load_edition
+from essaybook.core.memo import Memo, digest
+from essaybook.core.pipeline import build_book
+from essaybook.core.problems import ProblemsError
 from test_edition import SCHEMA_CASES, write
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -177,7 +177,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(autouse=True)
 def citeproc_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Format each list of sources once per session: citeproc takes a second, and its output is not under test."""
-    from essaybook import pipeline
+    from essaybook.core import pipeline
 
     monkeypatch.setattr(pipeline, "bibliography", _formatted)
 
@@ -186,7 +186,7 @@ _FORMATTED: dict[str, object] = {}
 
 
 def _formatted(edition):
-    from essaybook.render import bibliography
+    from essaybook.core.render import bibliography
 
     key = json.dumps([[s.csl for s in edition.sources], edition.book.citation_style, edition.book.language])
     if key not in _FORMATTED:
@@ -220,7 +220,7 @@ def test_only_the_edited_essay_is_parsed_and_rendered(
     shutil.copytree(corpus, project)
     _warm(tmp_path / "memo", lambda m: build_book(project / "seeds", project / "conf", project, m))
     edit_note(project, 2)
-    from essaybook import pipeline
+    from essaybook.core import pipeline
 
     parsed: list[str] = []
     parse = pipeline.parse_seed

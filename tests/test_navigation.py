@@ -1,4 +1,4 @@
-"""The sidebar navigation resolved once per build (``essaybook.navigation``).
+"""The sidebar navigation resolved once per build (``essaybook.sphinx_ext.navigation``).
 
 A small book's sidebar must be exactly furo's; a long book's must stay small
 (the current chapter with its parts, a few neighbours, links to the full
@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from furo.navigation import get_navigation_tree
 from sphinx.testing.util import SphinxTestApp
 
-from essaybook.navigation import navigation_changed
+from essaybook.sphinx_ext.navigation import navigation_changed
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = "000_4ba1c0995a320183.txt"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from essaybook.parse import MAX_TITLE, default_slug, parse_seed
-from essaybook.problems import Problem, ProblemsError
+from essaybook.core.problems import Problem, ProblemsError
+from essaybook.core.seeds import MAX_TITLE, default_slug, parse_seed
 
 
 def texts(essay) -> list[str]:

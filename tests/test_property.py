@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from _myst import doctree, tagnames
-from essaybook.edition import _WORDS, Term
-from essaybook.escape import escape_text
-from essaybook.parse import parse_seed
-from essaybook.render import render_paragraph
-from essaybook.terms import TermMatcher
+from essaybook.core.edition import _WORDS, Term
+from essaybook.core.escape import escape_text
+from essaybook.core.render import render_paragraph
+from essaybook.core.seeds import parse_seed
+from essaybook.core.terms import TermMatcher
 
 EXAMPLES = int(os.environ.get("ESSAYBOOK_FUZZ_EXAMPLES", "300"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -6,7 +6,7 @@ taken from readthedocs.org (``check_jsonschema/builtin_schemas/vendor/
 readthedocs.json``, with its licence beside it). The PDF's TeX packages and
 fonts are listed once for the tests, in ``.ci/system-packages``, and Read the
 Docs' ``build.apt_packages`` must name the same ones; every font the PDF
-falls back through (``essaybook.formats``) must be installed, by one of them.
+falls back through (``essaybook.typeset.fonts``) must be installed, by one of them.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from essaybook.formats import pdf_fonts
+from essaybook.typeset.fonts import pdf_fonts
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text("utf-8"))

@@ -17,12 +17,12 @@ import pytest
 from docutils import nodes
 
 from _myst import doctree, tagnames
-from essaybook.edition import Term
-from essaybook.escape import escape_text
-from essaybook.parse import parse_seed, read_seed
-from essaybook.pipeline import build_book
-from essaybook.render import MARKER, _first_uses, render_paragraph
-from essaybook.terms import Match, TermMatcher
+from essaybook.core.edition import Term
+from essaybook.core.escape import escape_text
+from essaybook.core.pipeline import build_book
+from essaybook.core.render import MARKER, _first_uses, render_paragraph
+from essaybook.core.seeds import parse_seed, read_seed
+from essaybook.core.terms import Match, TermMatcher
 
 FIXTURES = Path(__file__).parent / "fixtures" / "render"
 

@@ -34,7 +34,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from essaybook.parse import Essay, parse_seed
+from essaybook.core.seeds import Essay, parse_seed
 from sitebuild import ROOT, SOURCE_DATE_EPOCH, build_html, copy_project, essay_paragraphs, norm
 from test_formats import _spine, epubcheck
 from test_hostile_build import GENERATED, HOSTILE

@@ -1,4 +1,4 @@
-"""The search index in pieces (essaybook.search): what the cutting keeps, and when a build uses it.
+"""The search index in pieces (essaybook.sphinx_ext.search.shards): what the cutting keeps, and when a build uses it.
 
 The lookups below are the search script's, written again in Python: a word is
 in the range whose first word is the last one not after it (in JavaScript's
@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 from sphinx.search import js_index
 
-from essaybook.search import DOC_CHUNK, FOLDER, SLUG, js_length, page_folder, parse_searchindex, shard_index
+from essaybook.sphinx_ext.search.shards import (
+    DOC_CHUNK,
+    FOLDER,
+    SLUG,
+    js_length,
+    page_folder,
+    parse_searchindex,
+    shard_index,
+)
 from sitebuild import build_in_process
 
 WORDS = ["a", "ab", "abc", "abd", "b", "bé", "z", "ﬀ", "𝒜x", "ｚ", "\uffef", "trotski", "trotskyist"]

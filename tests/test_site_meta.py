@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 import pytest
 from bs4 import BeautifulSoup
 
-from essaybook.edition import load_book
+from essaybook.core.edition import load_book
 from sitebuild import ROOT, SOURCE_DATE_EPOCH, build_html, copy_project, soup
 
 SITE = "https://essaybook.example.org/en/latest/"

@@ -20,7 +20,7 @@ import pytest
 from docutils import nodes
 from sphinx import addnodes
 
-from essaybook.sphinxext import EssayBookError
+from essaybook.sphinx_ext.errors import EssayBookError
 
 ROOTS = Path(__file__).parent / "roots"
 book = pytest.mark.sphinx("html", testroot="book", copy_test_root=True)
@@ -342,7 +342,7 @@ def test_parallel_build_merges_where_used(app) -> None:
 
 def test_index_entries_restored_from_a_loaded_search_index() -> None:
     """Sphinx forgets the index entries of pages it does not write again (sphinx-doc/sphinx#12599)."""
-    from essaybook.searchindex import restore_index_entries
+    from essaybook.sphinx_ext.search.kept_entries import restore_index_entries
 
     frozen = {
         "docnames": ["a", "b", "c"],
@@ -363,7 +363,7 @@ def test_where_used_links_are_those_sphinx_resolves(
     tmp_path: Path, make_app, monkeypatch: pytest.MonkeyPatch, builder: str
 ) -> None:
     """The glossary's links, made directly, are the bytes Sphinx writes for the same links left to its resolver."""
-    from essaybook import sphinxext
+    from essaybook.sphinx_ext import glossary
 
     def built(name: str) -> bytes:
         app = make_app(builder, srcdir=copy_root(tmp_path / name))
@@ -377,10 +377,10 @@ def test_where_used_links_are_those_sphinx_resolves(
     direct = built("direct")
     assert b'class="where-used"' in direct
     monkeypatch.setattr(
-        sphinxext._Links, "doc", lambda self, doc, text: sphinxext._xref(self.fromdoc, "doc", "/" + doc, text)
+        glossary._Links, "doc", lambda self, doc, text: glossary._xref(self.fromdoc, "doc", "/" + doc, text)
     )
     monkeypatch.setattr(
-        sphinxext._Links, "ref", lambda self, label, text: sphinxext._xref(self.fromdoc, "ref", label, text)
+        glossary._Links, "ref", lambda self, label, text: glossary._xref(self.fromdoc, "ref", label, text)
     )
     assert built("resolved") == direct
 
@@ -388,7 +388,7 @@ def test_where_used_links_are_those_sphinx_resolves(
 def test_words_no_page_holds_are_dropped() -> None:
     from types import SimpleNamespace
 
-    from essaybook.searchindex import drop_unused_words
+    from essaybook.sphinx_ext.search.kept_entries import drop_unused_words
 
     indexer = SimpleNamespace(_mapping={"kept": {"a"}, "gone": set()}, _title_mapping={"old": set(), "title": {"b"}})
     drop_unused_words(indexer)

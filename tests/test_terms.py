@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from essaybook.edition import Term
-from essaybook.terms import TermMatcher
+from essaybook.core.edition import Term
+from essaybook.core.terms import TermMatcher
 
 GLOSSARY = (
     Term("goatee", "d", ("goatee beard", "goatees")),

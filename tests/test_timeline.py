@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from essaybook.timeline import GAP, LINE, fractional_year, layout, svg, tikz
+from essaybook.core.timeline import GAP, LINE, fractional_year, layout, svg, tikz
 
 EVENTS = [
     ("1848-02", "Manifesto of the Communist Party published", "February 1848"),
@@ -66,7 +66,7 @@ def test_labels_are_text_not_markup() -> None:
 
 
 def test_tikz_draws_every_event() -> None:
-    out = tikz(layout(EVENTS))
+    out = tikz(layout(EVENTS), str)
     assert out.count(r"circle (2.4pt)") == len(EVENTS) and r"\begin{tikzpicture}" in out
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from essaybook.cli import main
-from essaybook.problems import ProblemsError
-from essaybook.render import MARKER
-from essaybook.write import MANIFEST, write_pages
+from essaybook.core.problems import ProblemsError
+from essaybook.core.render import MARKER
+from essaybook.core.write import MANIFEST, write_pages
 
 OLD = 1_000_000_000  # an mtime long past: a rewrite would change it
 
@@ -242,7 +242,7 @@ def _tree(root: Path) -> dict[str, tuple[bytes, int]]:
 
 
 def test_sync_tree_touches_only_what_changed(tmp_path: Path) -> None:
-    from essaybook.write import sync_tree
+    from essaybook.core.write import sync_tree
 
     src, dest = tmp_path / "src", tmp_path / "dest"
     for name, text in {"a.html": "A", "b/c.html": "C", "b/d.html": "D"}.items():
@@ -264,7 +264,7 @@ def test_sync_tree_touches_only_what_changed(tmp_path: Path) -> None:
 
 
 def test_sync_tree_replaces_a_folder_by_a_file_and_back(tmp_path: Path) -> None:
-    from essaybook.write import sync_tree
+    from essaybook.core.write import sync_tree
 
     src, dest = tmp_path / "src", tmp_path / "dest"
     (src / "x").mkdir(parents=True)
@@ -278,7 +278,7 @@ def test_sync_tree_replaces_a_folder_by_a_file_and_back(tmp_path: Path) -> None:
 
 
 def test_sync_tree_reads_no_file_it_copied_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from essaybook import write
+    from essaybook.core import write
 
     src, dest = tmp_path / "src", tmp_path / "dest"
     src.mkdir()

@@ -2,7 +2,7 @@
 
 ``check`` validates every seed and the editorial layer and prints every
 problem (exit 1 if any), then what an editor should look at though nothing
-is wrong (:mod:`essaybook.lint`), as warnings (exit 0, or 1 with
+is wrong (:mod:`essaybook.core.lint`), as warnings (exit 0, or 1 with
 ``--strict``); ``convert`` writes the pages as the Sphinx build
 would; ``publish`` brings a finished build into place, only after the build
 succeeded (so a failed build never touches the last good one) and touching
@@ -15,8 +15,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .problems import ProblemsError
-from .write import remove_pages, sync_tree, write_pages
+from .core.problems import ProblemsError
+from .core.write import remove_pages, sync_tree, write_pages
 
 ROOT = Path.cwd()
 
@@ -27,8 +27,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .lint import lint_book  # not for publish, which needs none of the converter
-    from .pipeline import build_book
+    from .core.lint import lint_book  # not for publish, which needs none of the converter
+    from .core.pipeline import build_book
 
     book = build_book(args.seeds, args.conf)
     findings = lint_book(book, args.conf, str(args.conf))
@@ -45,7 +45,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    from .pipeline import build_book
+    from .core.pipeline import build_book
 
     book = build_book(args.seeds, args.conf)
     report = write_pages(args.out, book.pages)

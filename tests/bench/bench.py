@@ -254,7 +254,7 @@ def rebuild_ours(project: Path, edit: int | None = None) -> dict[str, Any]:
 
 
 def converter(n: int) -> dict[str, Any]:
-    from essaybook.pipeline import build_book
+    from essaybook.core.pipeline import build_book
 
     dest = WORK / f"conv-{n}"
     make_corpus(dest, n)

@@ -3,7 +3,7 @@
 Expected pages come from the built files (which pages hold the word or the
 phrase), not from a list written here, so the checks follow the book. Every
 test runs twice (``search_book``): with Sphinx's whole index, which small books
-use, and with the index in pieces that large books use (essaybook.search),
+use, and with the index in pieces that large books use (essaybook.sphinx_ext.search.shards),
 forced on for this book; each run checks it used the index it names.
 """
 

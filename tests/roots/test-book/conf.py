@@ -1,6 +1,6 @@
 """A tiny book: one essay in three parts with notes, one essay with no editorial entry."""
 
-extensions = ["myst_parser", "essaybook.sphinxext"]
+extensions = ["myst_parser", "essaybook"]
 
 essaybook_seeds_dir = "seeds"
 essaybook_conf_dir = "conf"

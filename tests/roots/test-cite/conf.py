@@ -1,6 +1,6 @@
 """A tiny book to cite: one essay with an author and a first publication, one with neither."""
 
-extensions = ["myst_parser", "essaybook.sphinxext", "essaybook.formats"]
+extensions = ["myst_parser", "essaybook"]
 
 essaybook_seeds_dir = "seeds"
 essaybook_conf_dir = "conf"

@@ -1,6 +1,6 @@
 """A tiny edition: named author and editors, an essay in parts, and a seed with a replacement character."""
 
-extensions = ["myst_parser", "essaybook.sphinxext", "essaybook.formats"]
+extensions = ["myst_parser", "essaybook"]
 
 essaybook_seeds_dir = "seeds"
 essaybook_conf_dir = "conf"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import math
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
@@ -213,14 +214,12 @@ def svg(plan: Layout, title: str, description: str, hrefs: dict[int, str], ident
     return "\n".join(out)
 
 
-def _tex(text: str) -> str:
-    from sphinx.util.texescape import escape as tex_escape
+def tikz(plan: Layout, tex: Callable[[str], str], hrefs: dict[int, str] | None = None) -> str:
+    """The layout as a TikZ picture, 1 px = 0.6 pt (shrunk to fit a page), each label a link to ``hrefs`` if given.
 
-    return tex_escape(text, "lualatex")
-
-
-def tikz(plan: Layout, hrefs: dict[int, str] | None = None) -> str:
-    """The layout as a TikZ picture, 1 px = 0.6 pt (shrunk to fit a page), each label a link to ``hrefs`` if given."""
+    ``tex`` makes a label's text LaTeX: the LaTeX writer's own, so a label
+    is escaped as every other text of the PDF is.
+    """
     scale = 0.6
     out = [
         # A long timeline is shrunk, labels and all, to fit one page (it cannot break across pages).
@@ -236,7 +235,7 @@ def tikz(plan: Layout, hrefs: dict[int, str] | None = None) -> str:
         out.append(rf"\draw ({AXIS_X - 6},{y:.1f}) -- ({AXIS_X},{y:.1f}) node[left=2pt] {{{year}}};")
     for p in plan.placed:
         first = p.label_y + LINE * 0.7
-        text = r"\\ ".join(_tex(line) for line in p.lines)
+        text = r"\\ ".join(tex(line) for line in p.lines)
         target = (hrefs or {}).get(p.index)
         if target:
             text = rf"\hyperref[{target}]{{{text}}}"

@@ -1,7 +1,7 @@
 """An editorial lint: what an editor should look at, though nothing stops the book from building.
 
 The book builds as long as the seeds and ``conf/`` are well formed
-(:mod:`essaybook.edition`); this module reports what is well formed and
+(:mod:`essaybook.core.edition`); this module reports what is well formed and
 still worth a look, each as a finding with a file, line, column and a
 ``lint.<kind>`` code:
 
@@ -46,10 +46,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .edition import Edition, _read
-from .parse import Essay
 from .pipeline import Book
 from .problems import Problem, ProblemsError
 from .schema import JsonLocator, TomlLocator
+from .seeds import Essay
 from .terms import TermMatcher
 
 __all__ = [

@@ -1,6 +1,6 @@
 """The edition's citations in a Sphinx build: the ``{how-to-cite}`` directive, the files, the tags.
 
-:mod:`essaybook.citation` makes every form of a citation from the edition's
+:mod:`essaybook.core.how_to_cite` makes every form of a citation from the edition's
 and the essays' CSL items; this module only places them:
 
 * ``{how-to-cite}`` (on *About this edition*) and ``{how-to-cite} <slug>``
@@ -34,12 +34,12 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from . import __version__, citation
-from .cite import Bibliography, runs
-from .memo import MEMO_FOLDER, code_digest
-from .sphinxext import _state, _users
+from ..core import how_to_cite
+from ..core.bibliography import Bibliography, runs
+from ..core.memo import MEMO_FOLDER, code_digest
+from .conversion import state_of, users
 
-__all__ = ["WEB_BUILDERS", "HowToCite", "citation_block", "setup"]
+__all__ = ["WEB_BUILDERS", "HowToCite", "PlaceCitations", "citation_block"]
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +62,8 @@ class HowToCite(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         slug = self.arguments[0] if self.arguments else ""
-        state = _state(self.env)
-        _users(self.env, "citations").add(self.env.docname)
+        state = state_of(self.env)
+        users(self.env, "citations").add(self.env.docname)
         if slug and slug not in {c.slug for c in state.book.chapters}:
             logger.warning(
                 "how-to-cite: there is no essay with the page name '%s'",
@@ -80,18 +80,18 @@ class _Citations:
     """The items of one build, formatted on first use."""
 
     def __init__(self, env: BuildEnvironment, base: str) -> None:
-        state = _state(env)
+        state = state_of(env)
         self.book = state.book.edition.book
         self.base = base
         chapters = state.book.chapters
-        self.items = citation.items_for(self.book, citation.authors(chapters), chapters, base, state.prefix)
-        self.by_file = {citation.file_name(i): i for i in self.items}
+        self.items = how_to_cite.items_for(self.book, how_to_cite.authors(chapters), chapters, base, state.prefix)
+        self.by_file = {how_to_cite.file_name(i): i for i in self.items}
         self.paragraphs = {c.slug: c.paragraph_count for c in chapters}
         self._text: dict[str, str] = {}
 
     def text(self, name: str) -> str:
         if name not in self._text:
-            item = citation.public(self.by_file[name])
+            item = how_to_cite.public(self.by_file[name])
             # A blog or periodical given as "original-publisher" is printed by the styles as a
             # reprint's imprint ("Blog. Reprint."), which misleads: the text leaves it to the files.
             item = {k: v for k, v in item.items() if k != "original-publisher"}
@@ -130,7 +130,7 @@ class PlaceCitations(SphinxPostTransform):
             block.replace_self(self._render(cites, block["essay"]))
 
     def _render(self, cites: _Citations, slug: str) -> nodes.container:
-        name = slug or citation.EDITION
+        name = slug or how_to_cite.EDITION
         item = cites.by_file[name]
         box = nodes.container(classes=["editorial", "cite-this"])
         para = nodes.paragraph()
@@ -146,11 +146,11 @@ class PlaceCitations(SphinxPostTransform):
                 para += nodes.Text(text)
         box += para
         if slug:
-            hint = citation.paragraph_hint(slug, cites.paragraphs[slug], str(item.get("URL", "")))
+            hint = how_to_cite.paragraph_hint(slug, cites.paragraphs[slug], str(item.get("URL", "")))
         else:
             first = next(i for i in cites.items if i is not item)
-            slug = citation.file_name(first)
-            hint = citation.edition_hint(slug, cites.paragraphs[slug], str(first.get("URL", "")))
+            slug = how_to_cite.file_name(first)
+            hint = how_to_cite.edition_hint(slug, cites.paragraphs[slug], str(first.get("URL", "")))
         box += nodes.paragraph(text=hint)
         builder = _BUILDERS.get(self.env, "")
         if builder in WEB_BUILDERS:
@@ -160,10 +160,10 @@ class PlaceCitations(SphinxPostTransform):
     def _files(self, name: str, here: str) -> nodes.paragraph:
         para = nodes.paragraph(classes=["cite-files"])
         para += nodes.Text("For a reference manager: ")
-        for i, (ext, label) in enumerate(citation.FORMATS):
+        for i, (ext, label) in enumerate(how_to_cite.FORMATS):
             if i:
                 para += nodes.Text(", ")
-            uri = posixpath.relpath(f"{citation.CITE_DIR}/{name}.{ext}", here or ".")
+            uri = posixpath.relpath(f"{how_to_cite.CITE_DIR}/{name}.{ext}", here or ".")
             para += nodes.reference(label, label, refuri=uri, internal=True, classes=["cite-file"])
         para += nodes.Text(".")
         return para
@@ -176,13 +176,13 @@ def env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     names the directive), so Sphinx would re-read, and rewrite, none of them.
     """
     # The conversion's digest of what citations show, so a build that converts nothing formats nothing.
-    stamp = _state(env).citations
+    stamp = state_of(env).citations
     old = getattr(env, "essaybook_citations", None)
     env.essaybook_citations = stamp  # type: ignore[attr-defined]
     if old is None or old == stamp:
         return []
     # The pages that show a citation, and those whose tags carry one.
-    pages = set(env.essaybook_users.get("citations", ())) | {app.config.root_doc} | set(_state(env).slugs)
+    pages = set(env.essaybook_users.get("citations", ())) | {app.config.root_doc} | set(state_of(env).slugs)
     return sorted(page for page in pages if page in env.found_docs)
 
 
@@ -199,15 +199,15 @@ def html_page_context(app: Sphinx, pagename: str, templatename: str, context: di
     """The Highwire Press tags: the edition's on the title page, an essay's on each of its pages."""
     if app.builder.name not in WEB_BUILDERS:
         return
-    state = _state(app.env)
+    state = state_of(app.env)
     if pagename == app.config.root_doc:
-        name = citation.EDITION
+        name = how_to_cite.EDITION
     elif pagename in state.slugs:
         name = state.slugs[pagename]
     else:
         return
     item = _citations(app.env).by_file[name]
-    tags = citation.highwire(item, public_url=str(item.get("URL", "")), pdf_url=app.config.essaybook_pdf_url)
+    tags = how_to_cite.highwire(item, public_url=str(item.get("URL", "")), pdf_url=app.config.essaybook_pdf_url)
     lines = [f'<meta name="{n}" content="{_attr(c)}" />' for n, c in tags]
     context["metatags"] = (context.get("metatags") or "") + "\n" + "\n".join(lines)
 
@@ -223,18 +223,18 @@ def write_files(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.name not in WEB_BUILDERS:
         return
     outdir = Path(app.outdir)
-    folder = outdir / citation.CITE_DIR
+    folder = outdir / how_to_cite.CITE_DIR
     # What the files hold is known before they are made: while it and the folder stay as the
     # last build left them, nothing is formatted (BibTeX for a thousand essays takes seconds).
     record = Path(app.doctreedir) / MEMO_FOLDER / "cite-files.json"
-    stamp = json.dumps([code_digest(), _state(app.env).citations, app.config.html_baseurl or "", str(outdir)])
-    count = (len(_state(app.env).chapters) + 1) * len(citation.FORMATS)
+    stamp = json.dumps([code_digest(), state_of(app.env).citations, app.config.html_baseurl or "", str(outdir)])
+    count = (len(state_of(app.env).chapters) + 1) * len(how_to_cite.FORMATS)
     try:
         if record.read_text("utf-8") == stamp and len(os.listdir(folder)) == count:
             return
     except OSError:
         pass
-    files = citation.cite_files(_citations(app.env).items)
+    files = how_to_cite.cite_files(_citations(app.env).items)
     wanted = {outdir / f.path for f in files}
     written = 0
     for f in files:
@@ -249,21 +249,8 @@ def write_files(app: Sphinx, exception: Exception | None) -> None:
         written += 1
     # An essay that left the book takes its files with it; the folder is ours alone.
     for old in sorted(folder.glob("*")) if folder.is_dir() else ():
-        if old.is_file() and old.suffix.lstrip(".") in dict(citation.FORMATS) and old not in wanted:
+        if old.is_file() and old.suffix.lstrip(".") in dict(how_to_cite.FORMATS) and old not in wanted:
             old.unlink()
     logger.info("essaybook: %d citation files, %d written", len(files), written)
     record.parent.mkdir(parents=True, exist_ok=True)
     record.write_text(stamp, "utf-8")
-
-
-def setup(app: Sphinx) -> dict[str, Any]:
-    # Where the PDF of this version is served (docs/conf.py sets it on Read the Docs); "" for none.
-    app.add_config_value("essaybook_pdf_url", "", "html", types=frozenset({str}))
-    app.add_node(citation_block, override=True)
-    app.add_directive("how-to-cite", HowToCite)
-    app.add_post_transform(PlaceCitations)
-    app.connect("builder-inited", builder_inited)
-    app.connect("env-get-updated", env_get_updated)
-    app.connect("html-page-context", html_page_context)
-    app.connect("build-finished", write_files)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -6,8 +6,8 @@ for a reader without scripts. So they are made at build time:
 
 * toctree captions are ``<p role="heading">`` without the ``aria-level``
   that ARIA 1.2 requires (Sphinx issue 14030): the level, 2, is written by
-  our HTML translator (:mod:`essaybook.margins`) and our sidebar
-  (:mod:`essaybook.navigation`);
+  our HTML translator (:mod:`essaybook.sphinx_ext.margins`) and our sidebar
+  (:mod:`essaybook.sphinx_ext.navigation`);
 * furo's two side panels are ``<aside>`` elements without a name, so a list
   of landmarks shows two identical "complementary" entries: each is named
   here, in the rendered page, since furo writes them in its page template;
@@ -16,7 +16,7 @@ for a reader without scripts. So they are made at build time:
   would give the page two elements with one id: the copy is dropped;
 * on the single page, Sphinx links a section of another document as
   ``#document-<page>#<section>``, two fragments no browser follows (Sphinx
-  issue 14221); ``formats.OnePage`` mends the links in the text, and the
+  issue 14221); ``assembled.OnePage`` mends the links in the text, and the
   sidebar, which the template renders, is mended here.
 """
 

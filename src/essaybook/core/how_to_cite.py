@@ -14,11 +14,11 @@ nothing is typed twice:
   the edition's date, and its first publication as the original date, title
   and publisher;
 * the citation text comes from the same CSL processor and style as the
-  sources (:mod:`essaybook.cite`); BibTeX is written by pybtex (which escapes
+  sources (:mod:`essaybook.core.bibliography`); BibTeX is written by pybtex (which escapes
   for LaTeX) and RIS by rispy, with the field mappings Zotero's importers use.
 
 Without a site address nothing claims one: the URL is left out everywhere.
-Everything here is a plain function of data; :mod:`essaybook.citing` places
+Everything here is a plain function of data; :mod:`essaybook.sphinx_ext.citations` places
 the results in a Sphinx build.
 """
 

@@ -2,7 +2,7 @@
 
 The editors' data (book metadata, parts, glossary, notes, sources, timeline)
 is trusted MyST that we write, but it is still checked: each file against its
-JSON Schema (:mod:`essaybook.schema`: an unknown key, a missing field, a
+JSON Schema (:mod:`essaybook.core.schema`: an unknown key, a missing field, a
 value of the wrong type or form), then against each other and the seeds (a
 note citing an unknown source, an anchor that is not in the text or is in it
 twice). Every problem is collected with the file, line and column it comes
@@ -26,9 +26,9 @@ from typing import Any
 
 from . import schema
 from .memo import Memo, text_digest
-from .parse import Essay, default_slug
 from .problems import Problem, ProblemsError
 from .reading import word_count
+from .seeds import Essay, default_slug
 
 __all__ = [
     "Book",
@@ -496,7 +496,7 @@ def _read_book_file(conf_dir: Path, display_dir: str, problems: list[Problem], m
 
 
 def _check_style(book: Book, f: _File, problems: list[Problem]) -> None:
-    from .cite import style_exists
+    from .bibliography import style_exists
 
     if not style_exists(book.citation_style):
         line, column = f.locator.locate(("book", "citation_style"))
@@ -525,7 +525,7 @@ def load_book(conf_dir: Path, display_dir: str = "conf", memo: Memo | None = Non
 def load_edition(conf_dir: Path, display_dir: str = "conf", memo: Memo | None = None) -> Edition:
     """Read and check every file in ``conf/``; raise with every problem found.
 
-    With a memo, files and entries read before are taken from it (see :mod:`essaybook.memo`).
+    With a memo, files and entries read before are taken from it (see :mod:`essaybook.core.memo`).
     """
     problems: list[Problem] = []
     front = _read_book(conf_dir, display_dir, problems, memo)
@@ -706,7 +706,7 @@ class PartPlan:
 class Chapter:
     """An essay as the book presents it: its page name, parts and notes placed in its paragraphs.
 
-    A chapter taken from the converter's memo (:mod:`essaybook.memo`) has
+    A chapter taken from the converter's memo (:mod:`essaybook.core.memo`) has
     been rendered already and carries no text: its essay's ``paragraphs``
     are empty, and ``paragraph_count`` says how many it has.
     """

@@ -36,8 +36,8 @@ from sphinx.builders import Builder
 from sphinx.environment.adapters.toctree import global_toctree_for_doc
 from sphinx.util import logging, url_re
 
+from ..core.memo import MEMO_FOLDER, Memo, digest
 from .a11y import CAPTION_LEVEL
-from .memo import MEMO_FOLDER, Memo, digest
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ __all__ = [
     "html_page_context",
     "navigation_changed",
     "notfound_page_context",
+    "record_toctrees",
     "render_nav",
     "write_started",
 ]
@@ -329,7 +330,7 @@ def navigation_changed(env: Any) -> bool:
         digest.update(f"{doc}\0{env.titles[doc]}\0".encode())
     for doc in sorted(env.toctree_includes):
         digest.update(f"{doc}\0{env.toctree_includes[doc]}\0".encode())
-    # The toctrees themselves (captions, entries' own titles, options), as essaybook.sphinxext records them.
+    # The toctrees themselves (captions, entries' own titles, options), as record_toctrees keeps them.
     toctrees = getattr(env, "essaybook_toctrees", {})
     for doc in sorted(toctrees):
         digest.update(f"{doc}\0{toctrees[doc]}\0".encode())
@@ -337,6 +338,16 @@ def navigation_changed(env: Any) -> bool:
     old = getattr(env, "essaybook_nav_digest", None)
     env.essaybook_nav_digest = value
     return old != value
+
+
+def record_toctrees(app: Sphinx, doctree: nodes.document) -> None:
+    """Keep a digest of each page's toctrees (captions, entries, options) for :func:`navigation_changed`.
+
+    Every page's sidebar shows them, and the environment keeps them nowhere else.
+    """
+    toctrees = [sorted(t.attributes.items()) for t in doctree.findall(addnodes.toctree)]
+    if toctrees:
+        app.env.essaybook_toctrees[app.env.docname] = digest(repr(toctrees))
 
 
 # --- furo ---------------------------------------------------------------------

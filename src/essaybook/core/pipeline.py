@@ -2,9 +2,9 @@
 
 Reads every seed and the editorial layer, collects every problem from all of
 them, and only if there are none renders the pages. Writing is separate
-(:mod:`essaybook.write`), so ``check`` can run the same steps and write nothing.
+(:mod:`essaybook.core.write`), so ``check`` can run the same steps and write nothing.
 
-Given a memo (:mod:`essaybook.memo`, the Sphinx build keeps one beside its
+Given a memo (:mod:`essaybook.core.memo`, the Sphinx build keeps one beside its
 doctrees), the conversion takes from it what an earlier one computed from
 the same inputs: the files of ``conf/`` entry by entry, the formatted
 sources, and each chapter with its pages. What a chapter's pages depend on is
@@ -22,12 +22,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .cite import Bibliography
+from .bibliography import Bibliography
 from .edition import Chapter, Edition, EssayConf, Note, NoteAt, load_edition, resolve
 from .memo import Memo, digest
-from .parse import Essay, parse_seed
 from .problems import Problem, ProblemsError
 from .render import GLOSSARY, SOURCES, bibliography, chapter_labels, render_apparatus, render_chapter
+from .seeds import Essay, parse_seed
 from .terms import TermMatcher
 
 __all__ = ["Book", "build_book", "input_stats", "seed_files"]

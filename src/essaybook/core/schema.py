@@ -69,7 +69,7 @@ def _validator(name: str) -> Draft202012Validator:
 
 def schema_path(name: str) -> str:
     """Where a schema lies in the package, for the ``#:schema`` line of a file in ``conf/``."""
-    return f"src/essaybook/schemas/{name}.schema.json"
+    return f"src/essaybook/core/schemas/{name}.schema.json"
 
 
 # --- locating ------------------------------------------------------------------------

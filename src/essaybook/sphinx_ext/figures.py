@@ -4,7 +4,7 @@ The ``{timeline}`` directive (placed by the converter on the generated
 timeline page) becomes a node holding the events and one cross-reference per
 event to the note or glossary entry that tells of it. Sphinx resolves those
 references like any other; then each writer draws the figure in its own
-way from the same layout (:mod:`essaybook.timeline`):
+way from the same layout (:mod:`essaybook.core.timeline`):
 
 * the web pages inline the SVG, so its labels are links and it takes the
   page's colours (light and dark themes);
@@ -22,12 +22,12 @@ from typing import Any
 
 from docutils import nodes
 from sphinx import addnodes
-from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from . import __version__, timeline
-from .reading import human_date
-from .render import event_target
+from ..core import timeline
+from ..core.reading import human_date
+from ..core.render import event_target
+from .conversion import state_of
 
 __all__ = ["TimelineDirective", "timeline_figure"]
 
@@ -42,9 +42,7 @@ class TimelineDirective(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        from .sphinxext import _state
-
-        state = _state(self.env)
+        state = state_of(self.env)
         edition, chapters = state.book.edition, state.book.chapters
         language = self.config.language or "en"
         events = list(edition.events)
@@ -113,24 +111,9 @@ def visit_html(self: Any, node: timeline_figure) -> None:
 
 
 def visit_latex(self: Any, node: timeline_figure) -> None:
-    self.body.append("\n" + timeline.tikz(timeline.layout(node["events"])) + "\n")
+    self.body.append("\n" + timeline.tikz(timeline.layout(node["events"]), self.escape) + "\n")
     raise nodes.SkipNode
 
 
 def skip(self: Any, node: nodes.Node) -> None:
     raise nodes.SkipNode
-
-
-def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_node(
-        timeline_figure,
-        html=(visit_html, None),
-        latex=(visit_latex, None),
-        text=(skip, None),
-        man=(skip, None),
-        texinfo=(skip, None),
-    )
-    app.add_directive("timeline", TimelineDirective)
-    app.add_latex_package("tikz")
-    app.add_latex_package("adjustbox")
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

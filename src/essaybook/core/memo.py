@@ -67,8 +67,8 @@ def text_digest(kind: str, text: str) -> str:
 
 @cache
 def code_digest() -> str:
-    """This package's code and schemas, and the versions of the libraries kept results depend on."""
-    here = Path(__file__).resolve().parent
+    """The essaybook package's code and schemas, and the versions of the libraries kept results depend on."""
+    here = Path(__file__).resolve().parents[1]
     files = sorted(p for p in here.rglob("*") if p.suffix in {".py", ".json"} and p.is_file())
     versions = []
     for name in _LIBRARIES:

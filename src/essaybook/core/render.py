@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .cite import Bibliography
+from .bibliography import Bibliography
 from .edition import Chapter, Edition, NoteAt, PartPlan
 from .escape import escape_text
 from .reading import human_date, reading_minutes

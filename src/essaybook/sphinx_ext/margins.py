@@ -58,7 +58,7 @@ class SideNotes(SphinxPostTransform):
 
     builders = WEB_BUILDERS
     # After references are resolved and the single page's ids made unique
-    # (formats.OnePage, 900): only positions change.
+    # (assembled.OnePage, 900): only positions change.
     default_priority = 950
 
     def run(self, **kwargs: Any) -> None:
@@ -118,7 +118,7 @@ class MarginsMixin:
         style = node.get("essaybook_style") if isinstance(node, nodes.Element) else None
         if style and tagname in ("a", "aside"):
             attributes["style"] = style
-        # A toctree's caption is a heading to assistive technology: ARIA 1.2 wants its level (essaybook.a11y).
+        # A toctree's caption is a heading to assistive technology: ARIA 1.2 wants its level (a11y).
         if attributes.get("ROLE", attributes.get("role")) == "heading" and "aria-level" not in attributes:
             attributes["aria-level"] = CAPTION_LEVEL
         return super().starttag(node, tagname, suffix, empty, **attributes)  # type: ignore[misc]

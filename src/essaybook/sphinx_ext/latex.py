@@ -1,0 +1,288 @@
+"""The PDF, as LaTeX for LuaLaTeX: the title page, the fonts, escaping that keeps every character.
+
+* the page (:mod:`essaybook.typeset`'s ``essaybook.sty`` and ``essaybook.lua``)
+  and the fonts (:mod:`essaybook.typeset.fonts`) in the preamble;
+* a title page naming the essays' authors, the editors as editors, the
+  edition and its date, and the PDF's document information (authors only);
+* text escaped as Sphinx escapes it, except the characters Sphinx would
+  replace by look-alikes;
+* notes numbered through the book, the seed table fitted to the page, the
+  web's way-finding lines left out, and the index made without Sphinx's
+  Makefile (Read the Docs runs latexmk directly).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders import latex
+from sphinx.config import Config
+from sphinx.errors import ConfigError
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import texescape
+from sphinx.util.texescape import escape as tex_escape
+from sphinx.writers.latex import LaTeXTranslator as SphinxLaTeXTranslator
+
+from ..core.reading import human_date
+from ..typeset import TEXINPUTS
+from ..typeset.fonts import latex_fonts
+from .assembled import by_page
+from .config import set_default
+from .conversion import book_authors, book_metadata
+
+__all__ = ["LaTeXBuilder", "LaTeXTranslator", "configure_latex", "latex_title_page", "pdf_escape", "title_page"]
+
+
+def title_page(app: Sphinx) -> dict[str, Any]:
+    """What the PDF's title page says: the one place that knows where each value comes from.
+
+    ``authors`` are the essays' authors (an empty list prints "Author
+    unknown"); the editors are named as editors, never as authors.
+    ``edition`` is the book's version; ``date`` the edition's date as a reader says it.
+    """
+    book = book_metadata(app)
+    return {
+        "title": book.title,
+        "subtitle": book.subtitle,
+        "authors": book_authors(app),
+        "editor": book.editor,
+        "edition": book.version,
+        "date": human_date(book.date, book.language) if book.date else "",
+    }
+
+
+def latex_title_page(page: dict[str, Any]) -> str:
+    """The title page as LaTeX, and the PDF's document information (title, author) with it."""
+
+    def tex(text: str) -> str:
+        return pdf_escape(text)
+
+    authors = [a for a in page.get("authors") or [] if a.strip()]
+    # The document information names the authors only, as plain text.
+    info = rf"\hypersetup{{pdftitle={{{tex(page['title'])}}}, pdfauthor={{{tex(', '.join(authors))}}}"
+    if page.get("subtitle"):
+        info += rf", pdfsubject={{{tex(page['subtitle'])}}}"
+    info += "}"
+    lines = [
+        info,
+        r"\begin{titlepage}",
+        r"\raggedright\sffamily",
+        r"\vspace*{0.15\textheight}",
+        rf"{{\Huge\bfseries {tex(page['title'])}\par}}",
+    ]
+    if page.get("subtitle"):
+        lines.append(rf"\vspace{{1em}}{{\Large {tex(page['subtitle'])}\par}}")
+    lines.append(r"\vspace{3em}")
+    if authors:
+        lines += [rf"{{\Large {tex(a)}\par}}" for a in authors]
+    else:
+        lines.append(r"{\Large Author unknown\par}")
+    lines.append(r"\vfill")
+    if page.get("editor"):
+        lines.append(rf"{{\large Edited, with notes and a glossary, by {tex(page['editor'])}\par}}")
+    edition = " · ".join(
+        x for x in (f"Edition {page['edition']}" if page.get("edition") else "", page.get("date") or "") if x
+    )
+    if edition:
+        lines.append(rf"\vspace{{0.5em}}{{\large {tex(edition)}\par}}")
+    lines.append(r"\end{titlepage}")
+    return "\n".join(lines)
+
+
+# LaTeX settings this module owns; conf.py's latex_elements win where they set a key.
+_LATEX_ELEMENTS = {
+    # One side, chapters on any page: no blank versos in a PDF read on screen.
+    "extraclassoptions": "openany,oneside",
+    "polyglossia": "",
+    "babel": r"\usepackage[bidi=basic]{babel}",
+    "fncychap": "",
+    "sphinxsetup": "TitleColor={rgb}{0,0,0}, InnerLinkColor={rgb}{0.1,0.1,0.35}, OuterLinkColor={rgb}{0.1,0.1,0.35}",
+}
+
+
+def configure_latex(app: Sphinx, config: Config) -> None:
+    """Set up the PDF: engine check, fonts, page, title page, and the support files LaTeX needs."""
+    set_default(config, "latex_engine", "lualatex")
+    if config.latex_engine != "lualatex":
+        return  # check_latex_engine stops a LaTeX build; other builders never read these
+    book = book_metadata(app)
+    page = title_page(app)
+    elements = config.latex_elements
+    for key, value in _LATEX_ELEMENTS.items():
+        elements.setdefault(key, value)
+    elements.setdefault("fontpkg", latex_fonts())
+    elements.setdefault("maketitle", latex_title_page(page))
+    elements["preamble"] = r"\usepackage{essaybook}" + "\n" + elements.get("preamble", "")
+    config.latex_additional_files = [
+        *config.latex_additional_files,
+        str(TEXINPUTS / "essaybook.sty"),
+        str(TEXINPUTS / "essaybook.lua"),
+    ]
+    authors = r" \and ".join(pdf_escape(a) for a in page["authors"])
+    filename = str(config.latex_documents[0][1]) if config.latex_documents else "book.tex"
+    set_default(
+        config,
+        "latex_documents",
+        [(config.root_doc, filename, pdf_escape(book.title), authors, "manual")],
+    )
+
+
+def check_latex_engine(app: Sphinx) -> None:
+    if app.builder.name == "latex" and app.config.latex_engine != "lualatex":
+        raise ConfigError(
+            f'essaybook: the PDF needs latex_engine = "lualatex", not {app.config.latex_engine!r} '
+            "(HarfBuzz shaping, font fallback and babel's bidi print essays in any script)"
+        )
+
+
+class PrintedWayfinding(SphinxPostTransform):
+    """Leave the web's way-finding lines out of print, where the book's structure shows them.
+
+    A part page on the web says "Part 2 of 3 of …" and an essay's first page
+    "In 3 parts…": in the PDF the parts follow one another as sections of
+    the essay's chapter, under their titles, and the contents list them.
+    """
+
+    default_priority = 550
+    formats = ("latex",)
+    classes = frozenset({"essay-context", "essay-contents"})
+
+    def run(self, **kwargs: Any) -> None:
+        for container in list(self.document.findall(nodes.container)):
+            if self.classes & set(container["classes"]):
+                container.parent.remove(container)
+
+
+NOTES_HEADING = "editorial-notes-heading"  # the class essaybook.core.render gives the notes' heading
+
+
+# Characters Sphinx's LaTeX escaping changes even for LuaLaTeX: check marks
+# and crosses into math symbols (which a reader copies as other letters),
+# ⎽, ℯ and ⅈ into _, e and i. A seed's characters reach the page as written,
+# and the fonts have them all. U+FFFD LuaTeX reads as the mark of a broken
+# UTF-8 sequence, and stops: it goes in as a command (essaybook.sty).
+# Sphinx fills its escaping tables when an application starts; the title page
+# is also made without one (in tests), so fill them here too (it is idempotent).
+texescape.init()
+_AS_WRITTEN = re.compile("([\u2713\u2714\u2715\u2716\u23bd\u212f\u2148\ufffd])")
+
+
+def pdf_escape(text: str) -> str:
+    """Escape text for the PDF's LaTeX: Sphinx's escaping, leaving every character as written."""
+    pieces = _AS_WRITTEN.split(text)
+    for i in range(1, len(pieces), 2):
+        pieces[i] = r"\essaybookfffd{}" if pieces[i] == "\ufffd" else pieces[i]
+    for i in range(0, len(pieces), 2):
+        pieces[i] = tex_escape(pieces[i], "lualatex")
+    return "".join(pieces)
+
+
+class LaTeXTranslator(SphinxLaTeXTranslator):
+    """Sphinx's LaTeX writer, escaping text with :func:`pdf_escape`."""
+
+    def escape(self, s: str) -> str:
+        return pdf_escape(s)
+
+
+class LaTeXBuilder(latex.LaTeXBuilder):
+    """Sphinx's LaTeX builder, with the writer above, leaving the table of contents its usual title.
+
+    Sphinx titles the contents with the caption of the title page's first
+    toctree, here "Essays", which then also runs in the page footers of the
+    front matter.
+    """
+
+    default_translator_class = LaTeXTranslator
+
+    def copy_support_files(self) -> None:
+        super().copy_support_files()
+        self._default_xindy_options()
+
+    def _default_xindy_options(self) -> None:
+        """Let ``latexmk -r latexmkrc`` make the index without Sphinx's Makefile.
+
+        Sphinx's latexmkrc runs xindy with ``$ENV{XINDYOPTS}``, which only its
+        Makefile exports; Read the Docs runs latexmk directly, so xindy gets no
+        language, fails, and the PDF has no index (readthedocs.org issue 5476).
+        The latexmkrc now falls back to the Makefile's options.
+        """
+        if not self.config.latex_use_xindy:
+            return
+        makefile = (self.outdir / "Makefile").read_text("utf-8")
+        options = " ".join(
+            m.group(1).strip() for m in re.finditer(r"^(?:export )?XINDYOPTS \+?= (.*)$", makefile, re.MULTILINE)
+        )
+        rc = self.outdir / "latexmkrc"
+        default = "$ENV{'XINDYOPTS'} = '" + options.replace("'", "") + "' unless defined $ENV{'XINDYOPTS'};\n"
+        rc.write_text(default + rc.read_text("utf-8"), "utf-8")
+
+    def get_contentsname(self, indexfile: str) -> str:
+        return ""
+
+
+class PrintedNotes(SphinxPostTransform):
+    """Notes as a printed book has them: numbered through the book, with no heading.
+
+    Each page of the web edition numbers its notes from 1 and lists them under
+    a heading; in print they are footnotes, where a heading would stand alone
+    at the end of the text and two parts on one page would both have a note 1.
+    """
+
+    # Before Sphinx's LaTeXFootnoteTransform (600) moves the notes into the text.
+    default_priority = 550
+    formats = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        for rubric in list(self.document.findall(nodes.rubric)):
+            if NOTES_HEADING in rubric["classes"]:
+                rubric.parent.remove(rubric)
+        # Footnote ids are unique within a page, not within the book.
+        placed = list(by_page(self.document))
+        notes = {(page, i): n for n, page in placed if isinstance(n, nodes.footnote) for i in n["ids"]}
+        number: dict[int, str] = {}
+        for ref, page in placed:
+            if not isinstance(ref, nodes.footnote_reference):
+                continue
+            note = notes.get((page, ref.get("refid", "")))
+            if note is None:
+                continue
+            if id(note) not in number:
+                number[id(note)] = str(len(number) + 1)
+                label = note[0]
+                if isinstance(label, nodes.label):
+                    label.children = [nodes.Text(number[id(note)])]
+            ref.children = [nodes.Text(number[id(note)])]
+
+
+class PrintedSeedTable(SphinxPostTransform):
+    """Fit the table of seeds and checksums to the printed page.
+
+    A seed's file name and checksum have no space to break at, and a SHA-256
+    is wider than a column: unbroken, it runs off the paper. ``\\seqsplit``
+    may break between any two characters (the text is escaped as Sphinx
+    escapes all text), and the columns get fixed shares of the line, since
+    LaTeX would otherwise give nearly all of it to the long strings.
+    """
+
+    default_priority = 550
+    formats = ("latex",)
+    widths = (21, 28, 17, 34)  # file, title, paragraphs, SHA-256
+
+    def run(self, **kwargs: Any) -> None:
+        for table in self.document.findall(nodes.table):
+            if "seed-table" not in table["classes"]:
+                continue
+            colspecs = list(table.findall(nodes.colspec))
+            if len(colspecs) == len(self.widths):
+                for colspec, width in zip(colspecs, self.widths, strict=True):
+                    colspec["colwidth"] = width
+                table["classes"].append("colwidths-given")
+            for literal in list(table.findall(nodes.literal)):
+                # Sphinx's \sphinxhyphen takes an argument (its "{}"), and would
+                # swallow seqsplit's own tokens instead: a hyphen goes in braces.
+                text = pdf_escape(literal.astext()).replace(r"\sphinxhyphen{}", "{-}")
+                tex = r"\sphinxcode{\sphinxupquote{\seqsplit{" + text + "}}}"
+                literal.replace_self(nodes.raw("", tex, format="latex"))
