@@ -45,3 +45,11 @@ def built_book(book_project: Path) -> Path:
 
     result = build_html(book_project, book_project / "_build" / "html", env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
     return result.check()
+
+
+@pytest.fixture(scope="session")
+def built_pdf(book_project: Path) -> Path:
+    """The real book's PDF, built once per session as ``make pdf`` builds it (no warning, no TeX error)."""
+    from sitebuild import SOURCE_DATE_EPOCH, build_pdf
+
+    return build_pdf(book_project, env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})

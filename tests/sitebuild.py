@@ -37,6 +37,7 @@ __all__ = [
     "BuildResult",
     "broken_links",
     "build_html",
+    "build_pdf",
     "build_project",
     "copy_project",
     "essay_paragraphs",
@@ -44,6 +45,7 @@ __all__ = [
     "html_pages",
     "next_chain",
     "norm",
+    "pdf_outline",
     "soup",
     "sphinx",
 ]
@@ -120,6 +122,44 @@ def build_html(
     doctrees = doctrees or project / "_build" / "doctrees"
     args = [*STRICT, "-b", builder, "-d", str(doctrees), *extra, str(project / "docs"), str(outdir)]
     return sphinx(args, cwd=project, env=env, outdir=outdir)
+
+
+def build_pdf(project: Path, name: str = "latex", env: Mapping[str, str] | None = None) -> Path:
+    """Build a copied project's PDF as ``make pdf`` does (LaTeX without a warning, then its Makefile); the PDF."""
+    out = build_html(
+        project, project / "_build" / name, doctrees=project / "_build" / f"doctrees-{name}", builder="latex", env=env
+    ).check()
+    for tool in ("latexmk", "lualatex", "xindy", "pdftotext"):
+        assert shutil.which(tool), f"{tool} is missing: install the packages .ci/system-packages lists"
+    proc = subprocess.run(
+        ["make", "-C", str(out), "LATEXMKOPTS=-halt-on-error -interaction=nonstopmode"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, **(env or {})},
+    )
+    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
+    books = list(out.glob("*.pdf"))
+    assert len(books) == 1, f"expected one PDF, found {books}"
+    return books[0]
+
+
+def pdf_outline(pdf: Path) -> list[tuple[int, str, int]]:
+    """The PDF's outline (its bookmarks) in order: (depth from 0, title, page index from 0), read by pypdf."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+    entries: list[tuple[int, str, int]] = []
+
+    def walk(items: list, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                entries.append((depth, item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 0)
+    return entries
 
 
 def build_project(seeds_dir: Path, conf_dir: Path, tmp: Path) -> Path:

@@ -30,7 +30,7 @@ from bs4 import BeautifulSoup
 from essaybook.core.edition import load_book
 from essaybook.core.seeds import read_seed
 from essaybook.sphinx_ext.epub import book_identifier
-from sitebuild import ROOT, SOURCE_DATE_EPOCH, build_html, copy_project, essay_paragraphs, norm
+from sitebuild import ROOT, SOURCE_DATE_EPOCH, build_html, copy_project, essay_paragraphs, norm, pdf_outline
 
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 FRONT = load_book(ROOT / "conf")
@@ -241,20 +241,9 @@ def test_epub_notes_are_epub3_footnotes_and_terms_link_to_the_glossary(epub: Pat
 
 
 @pytest.fixture(scope="module")
-def pdf(project: Path) -> Path:
-    out = _build(project, "latex")
-    for tool in ("latexmk", "lualatex", "xindy", "pdftotext"):
-        assert shutil.which(tool), f"{tool} is missing: install the packages .ci/system-packages lists"
-    proc = subprocess.run(
-        ["make", "-C", str(out), "LATEXMKOPTS=-halt-on-error -interaction=nonstopmode"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
-    books = list(out.glob("*.pdf"))
-    assert len(books) == 1, f"expected one PDF, found {books}"
-    return books[0]
+def pdf(built_pdf: Path) -> Path:
+    """The real book's PDF (conftest.py: built once, shared with the screenshots)."""
+    return built_pdf
 
 
 def test_pdf_has_every_character_and_no_overfull_line(pdf: Path) -> None:
@@ -308,13 +297,97 @@ def test_pdf_reads_like_an_edition(pdf: Path) -> None:
     ).stdout
     first, second = pages.split("\f")[:2]
     shown = (BOOK.title, BOOK.subtitle, *AUTHORS, f"Edited, with notes and a glossary, by {BOOK.editor}")
-    for words in (*shown, f"Edition {BOOK.version}"):
+    # The rights at the foot of the title page: the book's copyright, as the web's footer gives it.
+    for words in (*shown, f"Edition {BOOK.version}", f"Copyright © {BOOK.copyright}"):
         assert words in norm(first), f"{words!r} is not on the title page"
     assert "Release" not in pages
     assert second.startswith("Contents"), "the contents follow the title page, with no blank page between"
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True).stdout
     # The web's way-finding lines: in print the parts are sections of their essay's chapter.
     assert "Part 1 of" not in text and "In 3 parts" not in text
+
+
+def _part_titles() -> dict[str, list[str]]:
+    """Each essay's title and the titles of its parts, in book order."""
+    essays = tomllib.loads((ROOT / "conf" / "book.toml").read_text("utf-8")).get("essays", {})
+    return {
+        read_seed(seed).title: [part["title"] for part in essays.get(seed.name, {}).get("parts", [])] for seed in SEEDS
+    }
+
+
+def test_pdf_outline_is_the_book_front_matter_essays_back_matter(pdf: Path) -> None:
+    """The outline lists each essay at the top level, its parts under it; no chapter called Contents."""
+    outline = pdf_outline(pdf)
+    top = [title for depth, title, _ in outline if depth == 0]
+    essays = _part_titles()
+    assert top == ["Introduction", *essays, "Glossary", "Timeline", "Sources", "About this edition", "Index"]
+    assert "Contents" not in [title for _, title, _ in outline]
+    for essay, parts in essays.items():
+        at = next(i for i, (depth, title, _) in enumerate(outline) if depth == 0 and title == essay)
+        under = []
+        for depth, title, _ in outline[at + 1 :]:
+            if depth == 0:
+                break
+            under.append((depth, title))
+        assert under == [(1, part) for part in parts], f"{essay}: {under}"
+    # The essays are numbered from page 1; the front matter before them has roman numbers.
+    from pypdf import PdfReader
+
+    labels = PdfReader(pdf).page_labels
+    first_essay = next(page for depth, title, page in outline if title in essays)
+    introduction = next(page for _, title, page in outline if title == "Introduction")
+    assert labels[first_essay] == "1" and re.fullmatch(r"[ivx]+", labels[introduction]), labels[: first_essay + 1]
+
+
+def _page_words(pdf: Path, tmp_path: Path) -> list[tuple[float, list[tuple[float, float, str]]]]:
+    """Each page's height and words (top, left, text), as poppler places them."""
+    out = tmp_path / "pages.html"
+    subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", str(pdf), str(out)], check=True)
+    page_re = re.compile(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', re.S)
+    word_re = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>')
+    return [
+        (float(height), [(float(y), float(x), html.unescape(w)) for x, y, w in word_re.findall(body)])
+        for height, body in page_re.findall(out.read_text("utf-8"))
+    ]
+
+
+def test_pdf_pages_of_an_essay_run_under_its_title_and_part(pdf: Path, tmp_path: Path) -> None:
+    outline = pdf_outline(pdf)
+    pages = _page_words(pdf, tmp_path)
+    tops = [(title, page) for depth, title, page in outline if depth == 0]
+    for essay, parts in _part_titles().items():
+        at = next(i for i, (title, _) in enumerate(tops) if title == essay)
+        first, end = tops[at][1], tops[at + 1][1]
+        assert end - first >= 2, "the essay fills more than its opening page"
+        # The chapter's opening page has no running head; every other page has the essay's and its part's.
+        for number in range(first + 1, end):
+            height, words = pages[number]
+            head = norm(" ".join(w for _, w in sorted((left, w) for top, left, w in words if top < 0.08 * height)))
+            assert head.startswith(essay), f"page {number + 1} runs under {head!r}, not the essay's title"
+            assert any(head == f"{essay} {part}" for part in parts), f"page {number + 1}: {head!r} names no part"
+
+
+def test_pdf_prints_every_paragraph_number_in_the_margin(pdf: Path, tmp_path: Path) -> None:
+    """¶ 1 … ¶ n, the web's numbers, left of each essay paragraph's first line; no sentence only the web can use."""
+    pages = _page_words(pdf, tmp_path)
+    numbers: list[int] = []
+    for height, words in pages:
+        lines: dict[float, list[tuple[float, str]]] = {}
+        for top, left, word in words:
+            lines.setdefault(round(top), []).append((left, word))
+        # The text block's left edge: where most lines begin.
+        starts = Counter(round(min(line)[0]) for line in lines.values())
+        body_left = starts.most_common(1)[0][0] if starts else 0
+        for _, line in sorted(lines.items()):
+            line.sort()
+            if len(line) >= 2 and line[0][1] == "¶" and line[1][1].isdigit():
+                assert line[0][0] < body_left - 5, f"¶ {line[1][1]} is not in the margin: {line[:3]}"
+                numbers.append(int(line[1][1]))
+    want = [n for seed in SEEDS for n in range(1, len(read_seed(seed).paragraphs) + 1)]
+    assert numbers == want
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "address followed by" not in norm(text) and "-p4" not in text, "a sentence only the web can use"
+    assert "add its number from the margin, as in ‘¶ 4’" in norm(text)
 
 
 def _body_words(pdf: Path, tmp_path: Path) -> str:

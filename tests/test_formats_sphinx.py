@@ -95,6 +95,7 @@ def test_title_page_values_come_from_one_function(app) -> None:
         "editor": "The Test Editors",
         "edition": "2.1",
         "date": "",
+        "rights": ["Copyright © 2026, The Test Editors"],
     }
 
 
@@ -122,6 +123,65 @@ def test_pdf_title_page_and_document_information(app) -> None:
     info = re.search(r"\\hypersetup\{pdftitle=\{([^}]*)\}, pdfauthor=\{([^}]*)\}", tex)
     assert info and info.groups() == ("Essays in Every Script", "Ada Lovelace")
     assert r"\author{Ada Lovelace}" in tex
+
+
+@pytest.mark.sphinx("latex", testroot="print", srcdir="formats-print")
+def test_print_makes_a_book_of_the_title_page_and_its_contents(app) -> None:
+    """Front matter, an essay a chapter (its parts its sections), back matter; no chapter called Contents."""
+    app.build()
+    assert app._warning.getvalue() == ""
+    (tex,) = Path(app.outdir).glob("*.tex")
+    text = tex.read_text("utf-8")
+    body = text[text.index(r"\begin{document}") :]
+    headings = re.findall(
+        r"\\(chapter|section|subsection|essaybookmainmatter|essaybookbackmatter)\b(?:\{([^}]*)\})?", body
+    )
+    assert headings == [
+        ("chapter", "Introduction"),
+        ("essaybookmainmatter", ""),
+        ("chapter", "Parts of an Essay"),
+        ("section", "Meeting"),
+        ("section", "Arguing"),
+        ("section", "Again"),
+        ("chapter", "A Plain Essay"),
+        ("essaybookbackmatter", ""),
+        ("chapter", "Glossary"),
+        ("chapter", "Sources"),
+    ]
+    # The web's title page is the title page and the contents LaTeX makes: only the introduction stays.
+    assert "\\essaybookcontents" in body and "The editors' \\sphinxstyleemphasis{introduction}" in body
+    after_contents = body[body.index("\\essaybookcontents") :]
+    for web_only in ("Printed as a book", "Edited by Test Editors", "print leaves out"):
+        assert web_only not in after_contents, web_only
+    # Each essay's paragraphs carry the web's numbers, through the whole essay across its parts.
+    numbers = re.findall(r"\\essaybookparagraph\{(\d+)\}", body)
+    assert numbers == ["1", "2", "3", "4", "5", "1", "2"]
+    # A reader of print is told to cite a paragraph by its number, never by a web address.
+    assert "add its number from the margin, as in ‘¶ 4’." in body
+    assert "online" not in body and "\\#parts\\sphinxhyphen{}p" not in body
+
+
+@pytest.mark.sphinx("epub", testroot="print", srcdir="formats-print-epub")
+def test_epub_contents_follow_the_printed_structure(app) -> None:
+    """The EPUB lists each essay once, its parts under it, then the apparatus: as the PDF's outline."""
+    app.build()
+    assert app._warning.getvalue() == ""
+    ncx = (Path(app.outdir) / "toc.ncx").read_text("utf-8")
+    entries = re.findall(r"<text>([^<]*)</text>", ncx)
+    assert entries[1:] == [
+        "A Tiny Book",
+        "Parts of an Essay",
+        "Meeting",
+        "Arguing",
+        "Again",
+        "A Plain Essay",
+        "Glossary",
+        "Sources",
+    ]
+    nav = (Path(app.outdir) / "nav.xhtml").read_text("utf-8")
+    assert re.findall(r"<a href=\"[^\"]*\">([^<]*)</a>", nav) == entries[1:]
+    page = (Path(app.outdir) / "book" / "parts" / "index.xhtml").read_text("utf-8")
+    assert "add its number from the margin" in page and "online" not in page
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from essaybook.core.seeds import Essay, parse_seed
-from sitebuild import ROOT, SOURCE_DATE_EPOCH, build_html, copy_project, essay_paragraphs, norm
+from sitebuild import ROOT, SOURCE_DATE_EPOCH, build_html, copy_project, essay_paragraphs, norm, pdf_outline
 from test_formats import _spine, epubcheck
 from test_hostile_build import GENERATED, HOSTILE
 
@@ -199,7 +199,8 @@ def test_pdf_opens_on_a_title_page_like_an_edition(rtd_pdf: dict) -> None:
     ).stdout
     assert norm(first).split(" ") == norm(
         "Essays in Every Script The hostile seeds and the scripts corpus Авторы разные "
-        "Edited, with notes and a glossary, by The Essay Book editors Edition 3.0"
+        "Edited, with notes and a glossary, by The Essay Book editors Edition 3.0 "
+        "Copyright © 2026, The Essay Book editors"
     ).split(" ")
     second = subprocess.run(
         ["pdftotext", "-f", "2", "-l", "2", "-enc", "UTF-8", str(rtd_pdf["pdf"]), "-"],
@@ -209,6 +210,14 @@ def test_pdf_opens_on_a_title_page_like_an_edition(rtd_pdf: dict) -> None:
     ).stdout
     assert second.startswith("Contents"), "no blank verso after the title page"
     assert "Release" not in first + second
+
+
+def test_pdf_outline_has_a_chapter_per_essay(rtd_pdf: dict, corpus: dict) -> None:
+    """A book of many essays: each essay a top-level entry of the outline, in order, between the front and back matter."""
+    top = [title for depth, title, _ in pdf_outline(rtd_pdf["pdf"]) if depth == 0]
+    essays = [essay.title for essay in corpus["essays"]]
+    # pypdf gives the outline's titles as the PDF holds them: hyperref's text strings, every character.
+    assert top == [*essays, "Glossary", "Sources", "About this edition", "Index"]
 
 
 # --- every word back from the PDF -------------------------------------------------------

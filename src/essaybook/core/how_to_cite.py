@@ -396,18 +396,32 @@ def example_paragraph(count: int) -> int:
     return max(1, min(4, count))
 
 
-def paragraph_hint(slug: str, count: int, address: str) -> str:
-    """How to cite one paragraph of an essay, in a sentence (plain text)."""
+def paragraph_hint(slug: str, count: int, address: str, *, web: bool = True) -> str:
+    """How to cite one paragraph of an essay, in a sentence (plain text).
+
+    ``web`` is False for the EPUB and the PDF, whose readers have no page
+    address to add: there a paragraph is cited by its number alone.
+    """
     n = example_paragraph(count)
+    if not web:
+        return f"To cite a paragraph, add its number from the margin, as in ‘¶ {n}’."
     anchor = f"#{slug}-p{n}"
     if address:
         return f"To cite a paragraph, add its number, as in ‘¶ {n}’, and its address, as in {address}{anchor}."
     return f"To cite a paragraph, add its number, as in ‘¶ {n}’, and, online, the page’s address followed by {anchor}."
 
 
-def edition_hint(slug: str, count: int, address: str) -> str:
-    """How to cite one essay, or one paragraph, of the edition, with the first essay as the example."""
+def edition_hint(slug: str, count: int, address: str, *, web: bool = True) -> str:
+    """How to cite one essay, or one paragraph, of the edition, with the first essay as the example.
+
+    ``web`` as for :func:`paragraph_hint`.
+    """
     n = example_paragraph(count)
+    if not web:
+        return (
+            "To cite one essay, use the citation at its head. To cite a paragraph, "
+            f"add its number from the margin, as in ‘¶ {n}’."
+        )
     where = f"as in {address}#{slug}-p{n}" if address else f"online, the essay’s address followed by #{slug}-p{n}"
     return (
         "To cite one essay, use the citation at the head of its page. To cite a paragraph, "

@@ -98,6 +98,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(margins.SideNotes)
     app.add_post_transform(a11y.TableWrapperIds)
     app.add_post_transform(citations.PlaceCitations)
+    app.add_post_transform(latex.PrintedBook)
     app.add_post_transform(latex.PrintedNotes)
     app.add_post_transform(latex.PrintedSeedTable)
     app.add_post_transform(latex.PrintedWayfinding)

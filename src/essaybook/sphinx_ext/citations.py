@@ -145,15 +145,17 @@ class PlaceCitations(SphinxPostTransform):
             else:
                 para += nodes.Text(text)
         box += para
+        # Citing by a page's address and fragment makes sense on the web only.
+        builder = _BUILDERS.get(self.env, "")
+        web = builder in WEB_BUILDERS
         if slug:
-            hint = how_to_cite.paragraph_hint(slug, cites.paragraphs[slug], str(item.get("URL", "")))
+            hint = how_to_cite.paragraph_hint(slug, cites.paragraphs[slug], str(item.get("URL", "")), web=web)
         else:
             first = next(i for i in cites.items if i is not item)
             slug = how_to_cite.file_name(first)
-            hint = how_to_cite.edition_hint(slug, cites.paragraphs[slug], str(first.get("URL", "")))
+            hint = how_to_cite.edition_hint(slug, cites.paragraphs[slug], str(first.get("URL", "")), web=web)
         box += nodes.paragraph(text=hint)
-        builder = _BUILDERS.get(self.env, "")
-        if builder in WEB_BUILDERS:
+        if web:
             box += self._files(name, _folder(builder, self.env.docname))
         return box
 

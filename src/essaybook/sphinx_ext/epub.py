@@ -48,6 +48,9 @@ def config_inited(app: Sphinx, config: Config) -> None:
     # The title page lists the essays with their authors and reading times; the toctree
     # that orders them is hidden there, and the EPUB's own contents must still list it.
     set_default(config, "epub_tocscope", "includehidden")
+    # toc.ncx lists each essay once, its parts under it, as the navigation document and the
+    # PDF's outline do: Sphinx would repeat an essay as the first entry under itself.
+    set_default(config, "epub_tocdup", False)
 
 
 # The ARIA roles docutils writes, and the EPUB 3 structural semantics

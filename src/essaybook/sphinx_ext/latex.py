@@ -1,9 +1,15 @@
-"""The PDF, as LaTeX for LuaLaTeX: the title page, the fonts, escaping that keeps every character.
+"""The PDF, as LaTeX for LuaLaTeX: a printed book's structure, the title page, the fonts, every character.
 
 * the page (:mod:`essaybook.typeset`'s ``essaybook.sty`` and ``essaybook.lua``)
   and the fonts (:mod:`essaybook.typeset.fonts`) in the preamble;
 * a title page naming the essays' authors, the editors as editors, the
-  edition and its date, and the PDF's document information (authors only);
+  edition and its date, and the rights; the PDF's document information
+  (authors only);
+* the book as a printed book is built (:class:`PrintedBook`): front matter
+  (title page, contents, the editors' introduction), each essay a chapter
+  with its parts as sections, the editors' apparatus as back matter; the
+  running heads name the essay and the part, and each paragraph of an essay
+  has its number, ``¶ n``, in the margin, as on the web;
 * text escaped as Sphinx escapes it, except the characters Sphinx would
   replace by look-alikes;
 * notes numbered through the book, the seed table fitted to the page, the
@@ -17,6 +23,7 @@ import re
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders import latex
 from sphinx.config import Config
@@ -31,9 +38,18 @@ from ..typeset import TEXINPUTS
 from ..typeset.fonts import latex_fonts
 from .assembled import by_page
 from .config import set_default
-from .conversion import book_authors, book_metadata
+from .conversion import book_authors, book_metadata, state_of
+from .margins import paragraph_number
 
-__all__ = ["LaTeXBuilder", "LaTeXTranslator", "configure_latex", "latex_title_page", "pdf_escape", "title_page"]
+__all__ = [
+    "LaTeXBuilder",
+    "LaTeXTranslator",
+    "PrintedBook",
+    "configure_latex",
+    "latex_title_page",
+    "pdf_escape",
+    "title_page",
+]
 
 
 def title_page(app: Sphinx) -> dict[str, Any]:
@@ -42,6 +58,10 @@ def title_page(app: Sphinx) -> dict[str, Any]:
     ``authors`` are the essays' authors (an empty list prints "Author
     unknown"); the editors are named as editors, never as authors.
     ``edition`` is the book's version; ``date`` the edition's date as a reader says it.
+    ``rights`` are the lines of the rights, printed small at the foot of the
+    title page, one a line: the place for the book's and each essay's
+    copyright and licence. Now the book's copyright line, as the web
+    edition's footer gives it.
     """
     book = book_metadata(app)
     return {
@@ -51,6 +71,7 @@ def title_page(app: Sphinx) -> dict[str, Any]:
         "editor": book.editor,
         "edition": book.version,
         "date": human_date(book.date, book.language) if book.date else "",
+        "rights": [f"Copyright © {book.copyright}"] if book.copyright else [],
     }
 
 
@@ -68,6 +89,9 @@ def latex_title_page(page: dict[str, Any]) -> str:
     info += "}"
     lines = [
         info,
+        # The title page is page 1 before the contents' roman numbers and the essays' page 1:
+        # without its own page anchor, as Sphinx's title page, or the PDF has two "page.1".
+        r"\hypersetup{pageanchor=false}",
         r"\begin{titlepage}",
         r"\raggedright\sffamily",
         r"\vspace*{0.15\textheight}",
@@ -88,7 +112,14 @@ def latex_title_page(page: dict[str, Any]) -> str:
     )
     if edition:
         lines.append(rf"\vspace{{0.5em}}{{\large {tex(edition)}\par}}")
+    # The rights, small, at the foot of the page: the book's, then each essay's.
+    rights = [r for r in page.get("rights") or [] if r.strip()]
+    if rights:
+        lines.append(r"\vspace{2em}{\footnotesize")
+        lines += [rf"{tex(r)}\par" for r in rights]
+        lines.append("}")
     lines.append(r"\end{titlepage}")
+    lines.append(r"\hypersetup{pageanchor=true}")
     return "\n".join(lines)
 
 
@@ -99,6 +130,8 @@ _LATEX_ELEMENTS = {
     "polyglossia": "",
     "babel": r"\usepackage[bidi=basic]{babel}",
     "fncychap": "",
+    # The contents open the front matter (essaybook.sty); PrintedBook marks where the essays begin and end.
+    "tableofcontents": r"\essaybookcontents",
     "sphinxsetup": "TitleColor={rgb}{0,0,0}, InnerLinkColor={rgb}{0.1,0.1,0.35}, OuterLinkColor={rgb}{0.1,0.1,0.35}",
 }
 
@@ -157,6 +190,88 @@ class PrintedWayfinding(SphinxPostTransform):
 
 
 NOTES_HEADING = "editorial-notes-heading"  # the class essaybook.core.render gives the notes' heading
+INTRODUCTION = "book-introduction"  # the class of the editors' introduction on the title page (docs/index.md)
+
+
+class PrintedBook(SphinxPostTransform):
+    """Give the PDF a printed book's structure: front matter, an essay a chapter, back matter.
+
+    On the web the title page holds the book's title, its byline, the
+    editors, the edition, the introduction and the contents, under which the
+    essays and the apparatus are listed; Sphinx would print all of it as a
+    first chapter called "Contents" holding the whole book. In print the
+    title page and the contents are LaTeX's own (:func:`latex_title_page`,
+    ``\\essaybookcontents``), so of the web's title page only the
+    introduction is kept, as the front matter's "Introduction", and the pages
+    its contents list become the book: pages listed before the first essay
+    are front matter, each essay a numbered chapter (its parts its sections),
+    and every page after the essays (glossary, timeline, sources, About)
+    back matter, unnumbered (``essaybook.sty``).
+    """
+
+    # Before the other print transforms and Sphinx's footnote transform (600): only positions change.
+    default_priority = 540
+    formats = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        if self.document.get("docname") != self.config.root_doc:
+            return
+        root = next((n for n in self.document.children if isinstance(n, nodes.section)), None)
+        if root is None or not isinstance(root[0], nodes.title):
+            return
+        pages = _listed_pages(root)
+        if not pages:
+            return
+        # A book without an introduction leaves its box empty.
+        introduction = [
+            n
+            for n in _outside_pages(root)
+            if isinstance(n, nodes.container) and INTRODUCTION in n["classes"] and n.astext().strip()
+        ]
+        essays = set(state_of(self.env).chapters)
+        first = next((i for i, page in enumerate(pages) if page["docname"] in essays), len(pages))
+        last = max((i for i, page in enumerate(pages) if page["docname"] in essays), default=first - 1)
+        body: list[nodes.Node] = []
+        if introduction:
+            section = nodes.section("", nodes.title("", "Introduction"), classes=["editorial"])
+            for box in introduction:
+                box.parent.remove(box)
+                section += box
+            body.append(section)
+        body += pages[:first]
+        body.append(nodes.raw("", "\\essaybookmainmatter\n", format="latex"))
+        body += pages[first : last + 1]
+        body.append(nodes.raw("", "\\essaybookbackmatter\n", format="latex"))
+        body += pages[last + 1 :]
+        for page in pages:
+            page.parent.remove(page)
+        root[1:] = body
+
+
+def _listed_pages(root: nodes.Element) -> list[addnodes.start_of_file]:
+    """The pages the root's toctrees inlined, in order: not those their own toctrees list."""
+    found: list[addnodes.start_of_file] = []
+    stack = list(reversed(root.children))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, addnodes.start_of_file):
+            found.append(node)
+        elif isinstance(node, nodes.Element):
+            stack.extend(reversed(node.children))
+    return found
+
+
+def _outside_pages(root: nodes.Element) -> list[nodes.Element]:
+    """The root page's own elements: everything under it that no toctree brought in."""
+    found: list[nodes.Element] = []
+    stack = list(reversed(root.children))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, addnodes.start_of_file) or not isinstance(node, nodes.Element):
+            continue
+        found.append(node)
+        stack.extend(reversed(node.children))
+    return found
 
 
 # Characters Sphinx's LaTeX escaping changes even for LuaLaTeX: check marks
@@ -181,10 +296,17 @@ def pdf_escape(text: str) -> str:
 
 
 class LaTeXTranslator(SphinxLaTeXTranslator):
-    """Sphinx's LaTeX writer, escaping text with :func:`pdf_escape`."""
+    """Sphinx's LaTeX writer, escaping text with :func:`pdf_escape`, numbering the essays' paragraphs."""
 
     def escape(self, s: str) -> str:
         return pdf_escape(s)
+
+    def visit_paragraph(self, node: nodes.paragraph) -> None:
+        super().visit_paragraph(node)
+        # The web's number, in the margin (essaybook.sty), so a reader of the PDF cites as one of the site does.
+        n = paragraph_number(node)
+        if n is not None:
+            self.body.append(rf"\essaybookparagraph{{{n}}}")
 
 
 class LaTeXBuilder(latex.LaTeXBuilder):
