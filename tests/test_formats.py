@@ -371,7 +371,7 @@ def test_pdf_prints_every_paragraph_number_in_the_margin(pdf: Path, tmp_path: Pa
     """¶ 1 … ¶ n, the web's numbers, left of each essay paragraph's first line; no sentence only the web can use."""
     pages = _page_words(pdf, tmp_path)
     numbers: list[int] = []
-    for height, words in pages:
+    for _, words in pages:
         lines: dict[float, list[tuple[float, str]]] = {}
         for top, left, word in words:
             lines.setdefault(round(top), []).append((left, word))

@@ -213,7 +213,7 @@ def test_pdf_opens_on_a_title_page_like_an_edition(rtd_pdf: dict) -> None:
 
 
 def test_pdf_outline_has_a_chapter_per_essay(rtd_pdf: dict, corpus: dict) -> None:
-    """A book of many essays: each essay a top-level entry of the outline, in order, between the front and back matter."""
+    """A book of many essays: each essay a top-level entry of the outline, in order, before the back matter."""
     top = [title for depth, title, _ in pdf_outline(rtd_pdf["pdf"]) if depth == 0]
     essays = [essay.title for essay in corpus["essays"]]
     # pypdf gives the outline's titles as the PDF holds them: hyperref's text strings, every character.
