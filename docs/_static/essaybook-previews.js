@@ -113,7 +113,11 @@
         const number = label ? label.textContent.replace(/[\[\]\s]/g, "") : "";
         title.textContent = number ? `Note ${number}` : "Note";
         box.appendChild(title);
-        cloneInto(box, [...target.children].filter((el) => !el.matches(".label")), url.href);
+        // On web pages a note's text is inside its fold (essaybook-margins.css): the popup shows the text.
+        const parts = [...target.children].flatMap((el) =>
+          el.matches("details.sidenote-fold") ? [...el.children].filter((c) => !c.matches("summary")) : [el],
+        );
+        cloneInto(box, parts.filter((el) => !el.matches(".label")), url.href);
         box.appendChild(footLink(url.href, "Go to the note"));
       } else {
         let dd = target.nextElementSibling;

@@ -50,6 +50,15 @@ def main_text(site: Path, page: str) -> str:
     return norm(main.get_text())
 
 
+def note_text(site: Path, page: str, note_id: str) -> str:
+    """A note's text as the built page holds it: without its number and its fold's control ("more")."""
+    aside = soup_of(site, page).find("aside", id=note_id)
+    assert aside is not None, f"{page} has no note {note_id!r}"
+    for el in aside.select(".label, summary"):
+        el.decompose()
+    return norm(aside.get_text())
+
+
 def essay_text(site: Path, page: str) -> str:
     return norm(" ".join(el.get_text() for el in soup_of(site, page).select(".essay-text p")))
 

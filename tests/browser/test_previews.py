@@ -7,7 +7,7 @@ files have them, so a preview that showed something else (or nothing) fails.
 from __future__ import annotations
 
 import pytest
-from browser_helpers import definition, describe, norm, run_axe, soup_of
+from browser_helpers import definition, describe, norm, note_text, run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -15,13 +15,6 @@ PART = "book/trotsky-and-stalin/index.html"
 GOATEE = "a.reference.internal[href$='#term-goatee']"
 FIRST_NOTE = "a.footnote-reference >> nth=0"
 POPUP = ".essaybook-preview"
-
-
-def note_text(site, page: str, note_id: str) -> str:
-    aside = soup_of(site, page).find("aside", id=note_id)
-    for label in aside.select(".label"):
-        label.decompose()
-    return norm(aside.get_text())
 
 
 def popup_state(page) -> dict:

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 
 import pytest
-from browser_helpers import essay_text, norm, soup_of
+from browser_helpers import essay_text, norm, note_text, soup_of
 
 pytestmark = pytest.mark.browser
 
@@ -21,11 +21,7 @@ NAV_LABELS = ["Apparatus", "Glossary"]
 
 
 def notes(site) -> list[str]:
-    out = []
-    for aside in soup_of(site, PART).select("aside.footnote"):
-        for label in aside.select(".label"):
-            label.decompose()
-        out.append(norm(aside.get_text()))
+    out = [note_text(site, PART, aside["id"]) for aside in soup_of(site, PART).select("aside.footnote")]
     assert out, "the part has no notes to print"
     return out
 

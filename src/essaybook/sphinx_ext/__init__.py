@@ -84,6 +84,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
         texinfo=(figures.skip, None),
     )
     app.add_node(citations.citation_block, override=True)
+    # Only web pages hold it (margins.SideNotes): their translators write it.
+    app.add_node(
+        margins.sidenote_fold,
+        html=(margins.visit_sidenote_fold, margins.depart_sidenote_fold),
+    )
 
     app.add_directive("book-chapters", directives.BookChapters)
     app.add_directive("provenance", directives.Provenance)

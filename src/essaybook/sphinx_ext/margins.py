@@ -1,7 +1,8 @@
-"""The web edition's margins: numbered paragraphs, and the editors' notes beside the text.
+"""The web edition's margins: numbered paragraphs, and the editors' notes beside their sentences.
 
-Both are markup written here and layout done by CSS (``essaybook.css``); no
-script moves anything.
+Both are markup written here and layout done by CSS (``essaybook-margins.css``);
+a small script (``essaybook-margins.js``) only opens notes where there is
+room, and the book reads without it.
 
 * Each paragraph of an essay gets a link to itself, ``¶ 4``, as the first
   thing in its ``<p>``. The link holds no text: CSS draws the number from a
@@ -12,13 +13,23 @@ script moves anything.
 * On web pages (not the EPUB, whose readers show notes as pop-ups, nor the
   PDF, which prints them as footnotes) each note is moved from the foot of
   the page to just after the paragraph that holds its marker. That is where
-  a narrow screen shows it, and where a screen reader meets it, once, after
-  its marker. On a wide screen CSS lifts it into the margin beside the line
-  of its marker with CSS anchor positioning: the marker is an anchor, and
-  each note's top is the lower of its marker's line and the bottom of the
-  note before it, so notes never overlap and never cover the text. The page
-  carries only the anchors' names, as custom properties; browsers without
-  anchor positioning keep the narrow layout.
+  a narrow screen shows it, whole, and where a screen reader meets it, once,
+  after its marker.
+* On a wide screen CSS lifts each note into the margin beside the line of
+  its marker with CSS anchor positioning: the marker is an anchor, and each
+  note's top is the lower of its marker's line and the bottom of the note
+  before it, so notes never overlap and never cover the text. Whole notes
+  are far longer than the lines they annotate (a hundred words beside a few
+  words of text), so a chain of them would drift ever further from their
+  markers. In the margin a note is therefore folded: its text is a
+  ``<details>`` whose ``<summary>`` ("more") opens it in place, by click or
+  Enter, without a script. Folded, it shows its number and its opening lines
+  (CSS shows the folded content clamped, through ``::details-content``); it
+  shows whole when opened, when a link led to it, in print, and wherever the
+  script finds the margin has room. Its whole text is in the page all the
+  time, for screen readers and for the browser's find. The page carries only
+  the anchors' names, as custom properties; browsers without anchor
+  positioning or ``::details-content`` keep the narrow layout.
 """
 
 from __future__ import annotations
@@ -33,7 +44,16 @@ from sphinx.writers.html5 import HTML5Translator
 
 from .a11y import CAPTION_LEVEL
 
-__all__ = ["BookHTMLTranslator", "MarginsMixin", "SideNotes", "add_margin_styles", "paragraph_number"]
+__all__ = [
+    "BookHTMLTranslator",
+    "MarginsMixin",
+    "SideNotes",
+    "add_margin_styles",
+    "depart_sidenote_fold",
+    "paragraph_number",
+    "sidenote_fold",
+    "visit_sidenote_fold",
+]
 
 STATIC = Path(__file__).resolve().parent / "static"
 WEB_BUILDERS = ("html", "dirhtml", "singlehtml")
@@ -51,6 +71,26 @@ def paragraph_number(paragraph: nodes.Element) -> int | None:
         if m := PARAGRAPH_ID.fullmatch(ident):
             return int(m["n"])
     return None
+
+
+class sidenote_fold(nodes.General, nodes.Element):  # docutils names nodes in lowercase
+    """A note's text as a disclosure on web pages (``number``: the note's number, for the control's name)."""
+
+
+def visit_sidenote_fold(self: Any, node: sidenote_fold) -> None:
+    # The control's visible word says what it does; the hidden words name the note, for a screen
+    # reader's list of controls. Neither is in the doctree, so search and the index never see them.
+    which = f" of note {node['number']}" if node.get("number") else ""
+    self.body.append(
+        '<details class="sidenote-fold">'
+        '<summary class="sidenote-toggle" data-pagefind-ignore="">'
+        f'<span class="sidenote-more">more</span><span class="sidenote-less">less</span>'
+        f'<span class="essaybook-hidden">{which}</span></summary>\n'
+    )
+
+
+def depart_sidenote_fold(self: Any, node: sidenote_fold) -> None:
+    self.body.append("</details>\n")
 
 
 class SideNotes(SphinxPostTransform):
@@ -84,6 +124,7 @@ class SideNotes(SphinxPostTransform):
                         style += f"; --essaybook-previous: --essaybook-n{moved - 1}"
                     note["essaybook_style"] = style
                     note["classes"].append("sidenote")
+                    _fold(note)
                     note.parent.remove(note)
                     notes.append(note)
                 if notes:
@@ -99,6 +140,17 @@ class SideNotes(SphinxPostTransform):
         for transition in list(self.document.findall(nodes.transition)):
             if "footnotes" in transition["classes"]:
                 transition.parent.remove(transition)
+
+
+def _fold(note: nodes.footnote) -> None:
+    """Put a note's text, all but its label, inside a fold."""
+    label = note[0] if note.children and isinstance(note[0], nodes.label) else None
+    fold = sidenote_fold(number=label.astext().strip("[] ") if label else "")
+    body = note.children[1:] if label else note.children[:]
+    for child in body:
+        note.remove(child)
+    fold.extend(body)
+    note += fold
 
 
 class MarginsMixin:
@@ -129,9 +181,10 @@ class BookHTMLTranslator(MarginsMixin, HTML5Translator):
 
 
 def add_margin_styles(app: Any) -> None:
-    """Give web pages the margins' stylesheet; the EPUB, which keeps its notes as footnotes, never gets it."""
+    """Give web pages the margins' stylesheet and script; the EPUB, which keeps its notes as footnotes, never."""
     if app.builder.name not in WEB_BUILDERS:
         return
     if str(STATIC) not in map(str, app.config.html_static_path):
         app.config.html_static_path.append(str(STATIC))
     app.add_css_file("essaybook-margins.css")
+    app.add_js_file("essaybook-margins.js", loading_method="defer")
