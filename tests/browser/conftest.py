@@ -60,6 +60,20 @@ def pages(site_dir: Path) -> list[str]:
     return found
 
 
+@pytest.fixture(scope="session")
+def dense_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A book of a generated essay whose notes crowd the margin (dense_notes.py), built and served on 127.0.0.1."""
+    from dense_notes import make
+
+    from sitebuild import build_project
+
+    root = tmp_path_factory.mktemp("dense")
+    seeds, conf = make(root / "input")
+    site = build_project(seeds, conf, root / "project")
+    with serving(Path(site)) as url:
+        yield url
+
+
 # --- axe-core ----------------------------------------------------------------------
 
 

@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from browser_helpers import ESSAY, describe, norm, note_text, run_axe, serving
+from browser_helpers import ESSAY, describe, norm, note_text, run_axe
 from dense_notes import PAGE as DENSE
-from dense_notes import RUN, make
+from dense_notes import RUN
 
 pytestmark = pytest.mark.browser
 
@@ -59,18 +57,6 @@ LAYOUT = """() => {
     return {column: {left: column.left, right: column.right}, notes,
             scroll: document.documentElement.scrollWidth, width: innerWidth};
 }"""
-
-
-@pytest.fixture(scope="module")
-def dense_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A book of the generated essay, built as ``make html`` builds it, served on 127.0.0.1."""
-    from sitebuild import build_project
-
-    root = tmp_path_factory.mktemp("dense")
-    seeds, conf = make(root / "input")
-    site = build_project(seeds, conf, root / "project")
-    with serving(Path(site)) as url:
-        yield url
 
 
 @pytest.fixture
