@@ -81,6 +81,23 @@ def test_no_page_scrolls_sideways_on_a_phone(visit, pages):
         v.page.close()
 
 
+def test_no_page_scrolls_sideways_at_320_px(browser, base_url, pages):
+    """The narrowest phone in use: nothing is wider than 320 px either."""
+    ctx = browser.new_context(base_url=base_url, viewport={"width": 320, "height": 700}, is_mobile=True, has_touch=True)
+    try:
+        wide = {}
+        for path in pages:
+            page = ctx.new_page()
+            page.goto(path if path != "search.html" else "search.html?q=goatee")
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            if width > 320:
+                wide[path] = width
+            page.close()
+        assert not wide, f"pages wider than a 320 px phone: {wide}"
+    finally:
+        ctx.close()
+
+
 def test_requests_stay_local(visit, pages):
     """The pages really loaded their scripts, styles and favicon, all from 127.0.0.1."""
     v = visit("book/trotsky-and-stalin/index.html")
