@@ -24,6 +24,7 @@ from sphinx.config import Config
 from sphinx.writers.html5 import HTML5Translator
 
 from ..core.how_to_cite import authors, dublin_core
+from . import reaches
 from .config import set_default
 from .conversion import book_metadata, state_of
 from .margins import MarginsMixin
@@ -97,6 +98,7 @@ class EpubBuilder(Epub3Builder):
         return metadata
 
     def build_content(self) -> None:
+        reaches.check("Sphinx EPUB package template")
         # With epub_use_index, Sphinx appends the index to the spine itself; when
         # the contents list it too, it would be there twice, which EPUB forbids.
         # The navigation document, built later from the same list, keeps it.
