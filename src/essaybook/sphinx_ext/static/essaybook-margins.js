@@ -1,5 +1,5 @@
 /*
- * The notes in the margin (essaybook.margins): open a folded note where the
+ * The notes in the margin (essaybook.sphinx_ext.margins): open a folded note where the
  * margin has room for all of it.
  *
  * The layout is CSS's (essaybook-margins.css): in the wide margin each note
