@@ -35,6 +35,7 @@ room, and the book reads without it.
 from __future__ import annotations
 
 import re
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -80,11 +81,11 @@ class sidenote_fold(nodes.General, nodes.Element):  # docutils names nodes in lo
 def visit_sidenote_fold(self: Any, node: sidenote_fold) -> None:
     # The control's visible word says what it does; the hidden words name the note, for a screen
     # reader's list of controls. Neither is in the doctree, so search and the index never see them.
-    which = f" of note {node['number']}" if node.get("number") else ""
+    which = f" of note {escape(node['number'])}" if node.get("number") else ""
     self.body.append(
         '<details class="sidenote-fold">'
         '<summary class="sidenote-toggle" data-pagefind-ignore="">'
-        f'<span class="sidenote-more">more</span><span class="sidenote-less">less</span>'
+        '<span class="sidenote-more">more</span><span class="sidenote-less">less</span>'
         f'<span class="essaybook-hidden">{which}</span></summary>\n'
     )
 
