@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from sitebuild import ROOT, build_html
+from sitebuild import ROOT, SOURCE_DATE_EPOCH, build_html
 
 sys.path.insert(0, str(ROOT / "tests" / "bench"))
 from corpus import make_corpus
@@ -107,3 +107,27 @@ def test_the_cut_listing_says_where_it_goes_on(books: dict[str, Path]) -> None:
 
 def test_a_small_book_is_not_cut(books: dict[str, Path]) -> None:
     assert not list(books["whole"].rglob("*-page-*.html"))
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_after_an_edit_the_pages_are_the_clean_builds_and_none_is_left_over(tmp_path: Path) -> None:
+    """Essays removed: the listings shrink, their pages are written again, and pages no longer needed go."""
+    env = {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    work = make_corpus(tmp_path / "work", 6)
+    shutil.copytree(ROOT / "docs", work / "docs", ignore=lambda d, n: {"book", "_build"} & set(n))
+    with open(work / "docs" / "conf.py", "a", encoding="utf-8") as conf:
+        conf.write("\nessaybook_page_bytes = 3000\n")
+    out = build_html(work, env=env).check()
+    before = sorted(p.name for p in out.rglob("*-page-*.html"))
+    assert before, "nothing was cut: the test would prove nothing"
+    for i in (2, 3, 4, 5):
+        (work / "seeds" / f"e{i:04d}.txt").unlink()
+    build_html(work, env=env).check()
+    clean = build_html(work, work / "_clean" / "html", doctrees=work / "_clean" / "doctrees", env=env).check()
+    got, want = _files(out), _files(clean)
+    assert sorted(got) == sorted(want), sorted(set(got) ^ set(want))
+    assert [name for name in want if got[name] != want[name]] == []
+    assert len(list(out.rglob("*-page-*.html"))) < len(before)
