@@ -177,6 +177,9 @@ def test_the_fonts_loaded_are_those_the_scripts_need(rtd_pdf: dict) -> None:
         assert f'"{family}:mode=' in tex, family
     assert r"\babelprovide[import, onchar=ids fonts]{thai}" in tex
     assert r"\setmonofont{Noto Mono}" in tex
+    # Scripts the corpus does not hold: their fonts are not loaded.
+    for family in ("Noto Sans Yi", "Noto Serif Tibetan", "Noto Sans Vai"):
+        assert f'"{family}' not in tex, family
 
 
 def test_no_line_runs_off_the_page(rtd_pdf: dict) -> None:
