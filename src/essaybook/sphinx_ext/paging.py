@@ -157,35 +157,54 @@ class PagedListings(SphinxPostTransform):
         pages.by_doc[docname] = []
         budget = self.config.essaybook_page_bytes
         listings = [item for item in _listings(self.document) if item.items]
-        if sum(item.size() for item in listings) <= budget:
+        sizes = [[sum(estimate(n) for n in item) for item in listing.items] for listing in listings]
+        if sum(map(sum, sizes)) <= budget:
             return
-        share = budget // len(listings)
-        filename = Path(docname).name + self.app.builder.out_suffix
+        share = _fair_share([sum(s) for s in sizes], budget)
+        kept: list[int] = []  # per listing, how many items stay
+        for item_sizes in sizes:
+            total = count = 0
+            while count < len(item_sizes) and total + item_sizes[count] <= share:
+                total += item_sizes[count]
+                count += 1
+            kept.append(count)
+        # What does not stay fills continuation pages in order, a listing going on from one page to the next.
+        packed: list[list[tuple[int, list[list[nodes.Node]]]]] = [[]]
+        size = 0
+        for k, listing in enumerate(listings):
+            for item, item_size in zip(listing.items[kept[k] :], sizes[k][kept[k] :], strict=True):
+                if size + item_size > budget and packed[-1]:
+                    packed.append([])
+                    size = 0
+                if not packed[-1] or packed[-1][-1][0] != k:
+                    packed[-1].append((k, []))
+                packed[-1][-1][1].append(item)
+                size += item_size
+        suffix = self.app.builder.out_suffix
+        names = [f"{docname}{PAGE_SUFFIX}{i + 2}" for i in range(len(packed))]
+        filename = Path(docname).name + suffix
         title = self.env.titles[docname].astext() if docname in self.env.titles else docname
-        number = 1
-        for listing in listings:
-            kept, chunks = _cut(listing.items, share, budget)
-            if not chunks:
-                continue
-            names = [f"{docname}{PAGE_SUFFIX}{number + 1 + i}" for i in range(len(chunks))]
-            number += len(chunks)
-            for item in (n for chunk in chunks for it in chunk for n in it):
-                _absolute(item, filename)
-            for i, chunk in enumerate(chunks):
-                body = self._page_body(listing, chunk, title, filename, names, i)
-                pages.by_doc[docname].append((names[i], body))
-            self._keep(listing, kept, len(listing.items) - len(kept), names)
+        for page in packed:
+            for _, items in page:
+                for node in (n for item in items for n in item):
+                    _absolute(node, filename)
+        for i, page in enumerate(packed):
+            pages.by_doc[docname].append((names[i], self._page_body(listings, page, title, filename, names, i)))
+        for k, listing in enumerate(listings):
+            where = [(i + 2, f"{Path(names[i]).name}{suffix}#listing-{k + 1}") for i, page in enumerate(packed)
+                     if any(kk == k for kk, _ in page)]  # fmt: skip
+            if where:
+                self._keep(listing, listing.items[: kept[k]], len(listing.items) - kept[k], where)
 
-    def _keep(self, listing: _Listing, kept: list[list[nodes.Node]], moved: int, names: list[str]) -> None:
+    def _keep(self, listing: _Listing, kept: list[list[nodes.Node]], moved: int, where: list[tuple[int, str]]) -> None:
         """Leave the first items in place, and a line saying where the others are."""
         more = nodes.paragraph(classes=["essaybook-continued"])
-        where = "page" if len(names) == 1 else "pages"
-        more += nodes.Text(f"{'And' if kept else 'Listed'} {moved:,} more on {where} " if kept else f"On {where} ")
-        for i, name in enumerate(names):
+        pages = "page" if len(where) == 1 else "pages"
+        more += nodes.Text(f"And {moved:,} more on {pages} " if kept else f"On {pages} ")
+        for i, (number, uri) in enumerate(where):
             if i:
                 more += nodes.Text(", ")
-            ref = nodes.reference("", str(i + 2), internal=True, refuri=Path(name).name + self.app.builder.out_suffix)
-            more += ref
+            more += nodes.reference("", str(number), internal=True, refuri=uri)
         more += nodes.Text(".")
         node = listing.node
         if listing.kind == "inline":
@@ -197,8 +216,6 @@ class PagedListings(SphinxPostTransform):
                     node += nodes.Text("; ")
                 node.extend(item)
             node.extend(tail if kept else [])
-            for child in node.children:
-                child.parent = node
             node += nodes.Text(" ")
             node.extend(more.children)
             for child in node.children:
@@ -214,12 +231,18 @@ class PagedListings(SphinxPostTransform):
             node.parent.remove(node)  # a table with no rows left: the line after it says where they are
 
     def _page_body(
-        self, listing: _Listing, chunk: list[list[nodes.Node]], title: str, back: str, names: list[str], i: int
+        self,
+        listings: list[_Listing],
+        page: list[tuple[int, list[list[nodes.Node]]]],
+        title: str,
+        back: str,
+        names: list[str],
+        i: int,
     ) -> dict[str, Any]:
-        """The context of one continuation page: its title and its body as HTML."""
+        """The context of one continuation page: its title and its body (a section, made HTML when written)."""
+        heading = f"{title}, continued ({i + 2} of {len(names) + 1})"
         section = nodes.section(ids=["continued"])
-        heading = f"{title}: {listing.caption}" if listing.caption else title
-        section += nodes.title(text=f"{heading}, continued ({i + 2} of {len(names) + 1})")
+        section += nodes.title(text=heading)
         nav = nodes.paragraph(classes=["essaybook-continued"])
         suffix = self.app.builder.out_suffix
         links = [("the start", back)] + [(str(k + 2), Path(n).name + suffix) for k, n in enumerate(names)]
@@ -233,51 +256,53 @@ class PagedListings(SphinxPostTransform):
                 nav += nodes.reference("", text, internal=True, refuri=uri)
         nav += nodes.Text(".")
         section += nav
-        node = listing.node
-        if listing.kind == "inline":
-            holder = nodes.paragraph(classes=node["classes"])
-            lead, _, _ = _inline_items(nodes.paragraph("", "", *[c.deepcopy() for c in node.children]))
-            holder.extend(lead)
-            for k, item in enumerate(chunk):
-                if k:
-                    holder += nodes.Text("; ")
-                holder.extend(item)
-            holder += nodes.Text(".")
-        elif listing.kind == "children":
-            holder = node.copy()
-            for item in chunk:
-                holder.extend(item)
-        else:
-            holder = node.deepcopy()
-            body = next(iter(holder.findall(nodes.tbody)))
-            body.children = []
-            for item in chunk:
-                body.extend(item)
-        section += holder
+        for k, items in page:
+            listing = listings[k]
+            part = nodes.container(ids=[f"listing-{k + 1}"], classes=["essaybook-continued-listing"])
+            if listing.caption:
+                part += nodes.rubric(text=listing.caption)
+            node = listing.node
+            if listing.kind == "inline":
+                holder = nodes.paragraph(classes=node["classes"])
+                lead = [c.deepcopy() for c in node.children if isinstance(c, nodes.emphasis)][:1]
+                holder.extend(lead)
+                for j, item in enumerate(items):
+                    if j:
+                        holder += nodes.Text("; ")
+                    holder.extend(item)
+                holder += nodes.Text(".")
+            elif listing.kind == "children":
+                holder = node.copy()
+                for item in items:
+                    holder.extend(item)
+            else:
+                body = next(iter(node.findall(nodes.tbody)))
+                rows, body.children = body.children, []
+                holder = node.deepcopy()  # the table's head and columns, without its rows
+                body.children = rows
+                copied = next(iter(holder.findall(nodes.tbody)))
+                for item in items:
+                    copied.extend(item)
+            part += holder
+            section += part
         section += nav.deepcopy()
-        # Made into HTML when the page is written, after every page of the book (collect_pages).
-        return {"title": f"{heading}, continued ({i + 2} of {len(names) + 1})", "body": section}
+        return {"title": heading, "body": section}
 
 
-def _cut(
-    items: list[list[nodes.Node]], share: int, budget: int
-) -> tuple[list[list[nodes.Node]], list[list[list[nodes.Node]]]]:
-    """The items kept in place (up to ``share`` bytes) and the others in chunks of up to ``budget`` bytes."""
-    sizes = [sum(estimate(n) for n in item) for item in items]
-    kept_until = 0
-    total = 0
-    while kept_until < len(items) and total + sizes[kept_until] <= share:
-        total += sizes[kept_until]
-        kept_until += 1
-    chunks: list[list[list[nodes.Node]]] = []
-    size = 0
-    for item, item_size in zip(items[kept_until:], sizes[kept_until:], strict=True):
-        if not chunks or (size + item_size > budget and chunks[-1]):
-            chunks.append([])
-            size = 0
-        chunks[-1].append(item)
-        size += item_size
-    return items[:kept_until], chunks
+def _fair_share(sizes: list[int], budget: int) -> int:
+    """The most each listing may keep in place so that, together, they keep at most ``budget``.
+
+    A listing smaller than its share keeps everything and leaves the rest
+    of its share to the others.
+    """
+    left, count = budget, len(sizes)
+    for size in sorted(sizes):
+        share = left // count
+        if size > share:
+            return share
+        left -= size
+        count -= 1
+    return budget
 
 
 def _absolute(node: nodes.Node, filename: str) -> None:
