@@ -109,8 +109,8 @@ def rtd_build(
                     steps["pages"] = _pdf_pages(pdf) if pdf.is_file() else None
                     if log.is_file():
                         steps["missing_characters"] = log.read_text("utf-8", "replace").count("Missing character")
-                    (tex,) = latex.glob("*.tex") or (None,)
-                    steps["fallback_fonts"] = _fallback_fonts(tex) if tex else None
+                    texs = sorted(latex.glob("*.tex"))
+                    steps["fallback_fonts"] = _fallback_fonts(texs[0]) if len(texs) == 1 else None
             else:
                 raise ValueError(f"unknown format {fmt!r}")
             measured = [s for s in steps.values() if isinstance(s, dict)]
