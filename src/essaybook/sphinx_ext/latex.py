@@ -226,6 +226,10 @@ class LaTeXBuilder(latex.LaTeXBuilder):
 
     default_translator_class = LaTeXTranslator
 
+    def __init__(self, app: Sphinx, env: Any) -> None:
+        super().__init__(app, env)
+        self._sphinx = app  # Builder.app is deprecated (Sphinx 9); the fonts need the project's paths
+
     def update_context(self) -> None:
         super().update_context()
         if "fontpkg" not in self.config.latex_elements:
@@ -238,8 +242,8 @@ class LaTeXBuilder(latex.LaTeXBuilder):
         (``docs/*.md``), the title page and Sphinx's own words (all in
         :func:`book_characters`).
         """
-        memo = Memo(Path(self.app.doctreedir) / MEMO_FOLDER)
-        choice = choose_fonts(book_characters(self.app), installed_coverage(memo))
+        memo = Memo(Path(self.doctreedir) / MEMO_FOLDER)
+        choice = choose_fonts(book_characters(self._sphinx), installed_coverage(memo))
         memo.save()
         return choice
 

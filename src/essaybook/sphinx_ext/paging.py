@@ -36,7 +36,10 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from .conversion import _STATES
 
 __all__ = ["PagedListings", "collect_pages", "estimate"]
 
@@ -57,7 +60,7 @@ class _Pages:
     by_doc: dict[str, list[tuple[str, dict[str, Any]]]] = field(default_factory=dict)
 
 
-_PAGES: weakref.WeakKeyDictionary[Sphinx, _Pages] = weakref.WeakKeyDictionary()
+_PAGES: weakref.WeakKeyDictionary[BuildEnvironment, _Pages] = weakref.WeakKeyDictionary()
 
 
 def estimate(node: nodes.Node) -> int:
@@ -150,10 +153,13 @@ class PagedListings(SphinxPostTransform):
     default_priority = 900
 
     def run(self, **kwargs: Any) -> None:
-        if self.app.builder.name not in BUILDERS:
+        state = _STATES.get(self.env)
+        builder = state.builder if state is not None else None
+        if builder is None or builder.name not in BUILDERS:
             return
+        self.builder = builder
         docname = self.env.docname
-        pages = _PAGES.setdefault(self.app, _Pages())
+        pages = _PAGES.setdefault(self.env, _Pages())
         pages.by_doc[docname] = []
         budget = self.config.essaybook_page_bytes
         listings = [item for item in _listings(self.document) if item.items]
@@ -180,7 +186,7 @@ class PagedListings(SphinxPostTransform):
                     packed[-1].append((k, []))
                 packed[-1][-1][1].append(item)
                 size += item_size
-        suffix = self.app.builder.out_suffix
+        suffix = self.builder.out_suffix
         names = [f"{docname}{PAGE_SUFFIX}{i + 2}" for i in range(len(packed))]
         filename = Path(docname).name + suffix
         title = self.env.titles[docname].astext() if docname in self.env.titles else docname
@@ -244,7 +250,7 @@ class PagedListings(SphinxPostTransform):
         section = nodes.section(ids=["continued"])
         section += nodes.title(text=heading)
         nav = nodes.paragraph(classes=["essaybook-continued"])
-        suffix = self.app.builder.out_suffix
+        suffix = self.builder.out_suffix
         links = [("the start", back)] + [(str(k + 2), Path(n).name + suffix) for k, n in enumerate(names)]
         nav += nodes.Text("Pages: ")
         for k, (text, uri) in enumerate(links):
@@ -318,7 +324,7 @@ def _absolute(node: nodes.Node, filename: str) -> None:
 
 def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     """Write the continuation pages of the pages this build wrote, and remove those they no longer have."""
-    pages = _PAGES.pop(app, None)
+    pages = _PAGES.pop(app.env, None)
     if pages is None or app.builder.name not in BUILDERS:
         return
     outdir = Path(app.outdir)
