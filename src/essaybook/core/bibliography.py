@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -228,12 +228,27 @@ def _mended_citeproc() -> Iterator[None]:
         CitationStylesElement.get_macro = get_macro_before
         CitationStylesElement.xpath_search = xpath_search_before
         Text.calls_variable = text_calls_variable
-        _MACROS.clear()
-        _SEARCHES.clear()
 
 
 _MACROS: dict[tuple[int, str], list] = {}  # (style root, macro name) -> [root, macro, calls a variable]
-_SEARCHES: dict[tuple[Any, str], list] = {}  # (element, XPath) -> what it finds, while one style formats
+_SEARCHES: dict[tuple[Any, str], list] = {}  # (element, XPath) -> what it finds, in the style parsed last
+_STYLES: dict[tuple[str, str], Any] = {}  # (style file, locale) -> the style parsed last
+
+
+def _parsed_style(path: str, locale: str, parse: Callable[..., Any]) -> Any:
+    """The style, parsed once however many bibliographies it formats (each essay's citation is one).
+
+    Formatting reads the parsed style and never changes it, so it is kept, and
+    with it what was looked up in it (the caches above are keyed by its
+    elements); another style or locale replaces it and them.
+    """
+    key = (path, locale)
+    if key not in _STYLES:
+        _STYLES.clear()
+        _MACROS.clear()
+        _SEARCHES.clear()
+        _STYLES[key] = parse(path, locale=locale, validate=False)
+    return _STYLES[key]
 
 
 @dataclass(frozen=True)
@@ -299,7 +314,7 @@ class Bibliography:
         from citeproc.source.json import CiteProcJSON
 
         with _mended_citeproc():
-            csl_style = CitationStylesStyle(path, locale=self.locale, validate=False)
+            csl_style = _parsed_style(path, self.locale, CitationStylesStyle)
             bib = CitationStylesBibliography(csl_style, CiteProcJSON(copy.deepcopy(items)), _FORMATTER)
             citations = {}
             for item in items:
