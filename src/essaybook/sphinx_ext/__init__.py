@@ -51,8 +51,9 @@ from .search import kept_entries, pagefind, shards
 __all__ = ["setup"]
 
 # What this extension keeps in the environment changes form: Sphinx reads
-# every page again when it differs from the environment's (2: uses as JSON).
-ENV_VERSION = 2
+# every page again when it differs from the environment's (2: uses as JSON; 3: note markers
+# out of the search index).
+ENV_VERSION = 3
 
 
 def _no_collection_at_exit() -> None:
@@ -94,6 +95,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("how-to-cite", citations.HowToCite)
 
     app.add_transform(glossary.AliasIndex)
+    app.add_transform(margins.MarksOutOfSearch)
     app.add_post_transform(glossary.WhereUsed)
     app.add_post_transform(margins.SideNotes)
     app.add_post_transform(a11y.TableWrapperIds)
