@@ -34,6 +34,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+import ace_check
 from essaybook.core.seeds import Essay, parse_seed
 from sitebuild import ROOT, SOURCE_DATE_EPOCH, build_html, copy_project, essay_paragraphs, norm
 from test_formats import _spine, epubcheck
@@ -379,6 +380,16 @@ def epub(corpus: dict) -> Path:
 
 def test_epubcheck_finds_no_error_and_no_warning(epub: Path, tmp_path: Path) -> None:
     epubcheck(epub, tmp_path, timeout=1200)
+
+
+def test_ace_finds_no_accessibility_violation(epub: Path, tmp_path: Path) -> None:
+    """Ace by DAISY on every script, the hostile seeds and the giants: no violation of any impact."""
+    try:
+        found, report = ace_check.violations(epub, tmp_path)
+    except ace_check.Missing as err:
+        pytest.fail(str(err))
+    assert found == [], f"{len(found)} violations:\n" + "\n".join(found[:50])
+    assert report["earl:result"]["earl:outcome"] == "pass"
 
 
 def test_epub_holds_every_paragraph_verbatim_in_reading_order(epub: Path, corpus: dict) -> None:
