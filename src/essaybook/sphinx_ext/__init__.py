@@ -144,6 +144,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", site.html_page_context, priority=450)
     app.connect("html-page-context", citations.html_page_context)
     app.connect("html-page-context", site.page_language)
+    app.connect("html-page-context", site.readthedocs_addons)
     app.connect("html-page-context", shards.html_page_context)
     app.connect("build-finished", citations.write_files)
     app.connect("build-finished", incremental.build_finished)
