@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ from sphinx.config import Config
 from sphinx.writers.html5 import HTML5Translator
 
 from ..core.how_to_cite import authors, dublin_core
+from . import reaches
 from .config import set_default
 from .conversion import book_metadata, state_of
 from .margins import MarginsMixin
@@ -132,6 +134,7 @@ class EpubBuilder(Epub3Builder):
         Sphinx's EPUB pages name none (``Epub3Builder.html_tag``); a reading system, and
         a screen reader choosing its voice, need it, as ``lang`` and ``xml:lang`` alike.
         """
+        reaches.check("Sphinx EPUB navigation and pages")
         lang = escape(self.config.epub_language, quote=True)
         return (
             '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"'
@@ -147,6 +150,22 @@ class EpubBuilder(Epub3Builder):
             yield
         finally:
             del self.template_dir
+
+    def build_epub(self) -> None:
+        """Zip the book with every entry dated ``SOURCE_DATE_EPOCH``, so two builds of one commit are one file.
+
+        The zip records each file's modification time, which is when this build
+        wrote it; with the epoch set (``make epub`` sets the last commit's) every
+        file the EPUB holds is given that time first.
+        """
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+        if epoch.isdigit():
+            stamp = int(epoch)
+            for name in ("mimetype", "META-INF/container.xml", "content.opf", "toc.ncx", *self.files):
+                path = Path(self.outdir, name)
+                if path.is_file():
+                    os.utime(path, (stamp, stamp))
+        super().build_epub()
 
     def content_metadata(self) -> dict[str, Any]:
         metadata = super().content_metadata()
@@ -176,6 +195,7 @@ class EpubBuilder(Epub3Builder):
         return metadata
 
     def build_content(self) -> None:
+        reaches.check("Sphinx EPUB package template")
         # With epub_use_index, Sphinx appends the index to the spine itself; when
         # the contents list it too, it would be there twice, which EPUB forbids.
         # The navigation document, built later from the same list, keeps it.
@@ -190,5 +210,6 @@ class EpubBuilder(Epub3Builder):
             self.refnodes = everything
 
     def build_navigation_doc(self) -> None:
+        reaches.check("Sphinx EPUB navigation and pages")
         with self._our_templates():
             return super().build_navigation_doc()
