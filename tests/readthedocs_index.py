@@ -208,18 +208,20 @@ def _apart(texts: Sequence[Sequence[str]]) -> str:
     return "\n".join(_spaced(t) for t in texts)
 
 
-def essay_findings(outdir: Path, essays: Mapping[str, Sequence[str]]) -> EssayFindings:
+def essay_findings(outdir: Path, essays: Mapping[str, Sequence[str]], suffix: str = ".html") -> EssayFindings:
     """Check every essay paragraph of a built site against Read the Docs' index of its page.
 
     ``essays`` maps an essay's page name (slug) to its paragraphs as the seed
     gives them. A paragraph ``<slug>-p<n>`` must be indexed as its words, whole,
     in the section of the heading it stands under, after the paragraph before
     it; and no more often in the page's index than the page's seed text holds it.
+    ``suffix`` names the pages: ``.xhtml`` for an unpacked EPUB, whose pages the
+    same translator writes.
     """
     from bs4 import BeautifulSoup
 
     found = EssayFindings()
-    for path in sorted(outdir.rglob("*.html")):
+    for path in sorted(outdir.rglob("*" + suffix)):
         html = path.read_text("utf-8")
         page = BeautifulSoup(html, "html.parser")
         paragraphs = [p for box in page.select(".essay-text") for p in box.find_all("p", recursive=False)]
