@@ -203,6 +203,15 @@ def _spaced(words: Sequence[str]) -> str:
     return " " + " ".join(words) + " "
 
 
+def _occurrences(haystack: str, needle: str) -> int:
+    """How often ``needle`` occurs in ``haystack``, counting those that share a space with the one before."""
+    count, at = 0, haystack.find(needle)
+    while at >= 0:
+        count += 1
+        at = haystack.find(needle, at + 1)
+    return count
+
+
 def _apart(texts: Sequence[Sequence[str]]) -> str:
     """Several texts in one string, a newline between them, so that no run of words spans two."""
     return "\n".join(_spaced(t) for t in texts)
@@ -258,7 +267,7 @@ def essay_findings(outdir: Path, essays: Mapping[str, Sequence[str]], suffix: st
                 continue
             # The next paragraph starts where this one ends, at the space they share.
             cursors[section] = at + len(needle) - 1
-            indexed, expected = everything.count(needle), seed_text.count(needle)
+            indexed, expected = _occurrences(everything, needle), _occurrences(seed_text, needle)
             if indexed != expected:
                 found.problems.append(
                     f"{where}#{ident}: indexed {indexed} times, its page's seed text holds it {expected}"
