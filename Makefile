@@ -100,7 +100,7 @@ $(BENCH_VENV)/.installed: tests/bench/requirements.txt
 	$(BENCH_VENV)/bin/python -m pip install --quiet -r tests/bench/requirements.txt
 	touch $@
 
-bench: $(STAMP) $(BENCH_VENV)/.installed ## Benchmark builds against bare Sphinx and MkDocs (~25 min) into tests/bench/results/
+bench: $(STAMP) $(BENCH_VENV)/.installed ## Benchmark builds against bare Sphinx and MkDocs, and Read the Docs' three formats (~90 min), into tests/bench/results/
 	$(BIN)/python tests/bench/bench.py --mkdocs-python $(BENCH_VENV)/bin/python
 
 screenshots: $(STAMP) ## Screenshots of each kind of page (light, dark, desktop, phone) into _build/screenshots

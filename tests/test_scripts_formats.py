@@ -171,6 +171,19 @@ def test_no_character_is_missing_from_the_fonts(rtd_pdf: dict) -> None:
     assert boxed == NO_FONT_HAS, {f"U+{cp:04X}" for cp in boxed ^ NO_FONT_HAS}
 
 
+def test_the_fonts_loaded_are_those_the_scripts_need(rtd_pdf: dict) -> None:
+    """The LaTeX names the fallback fonts of the scripts the corpus holds (the PDF's cost follows the book):
+    CJK, emoji, Arabic with babel; with no character missing (above), none it needs is left out."""
+    tex = rtd_pdf["tex"].read_text("utf-8")
+    for family in ("Noto Serif CJK SC", "Symbola", "Noto Naskh Arabic", "Noto Serif Tamil"):
+        assert f'"{family}:mode=' in tex, family
+    assert r"\babelprovide[import, onchar=ids fonts]{thai}" in tex
+    assert r"\setmonofont{Noto Mono}" in tex
+    # Scripts the corpus does not hold: their fonts are not loaded.
+    for family in ("Noto Sans Yi", "Noto Serif Tibetan", "Noto Sans Vai"):
+        assert f'"{family}' not in tex, family
+
+
 def test_no_line_runs_off_the_page(rtd_pdf: dict) -> None:
     """Long words and titles break (or shrink, in running heads): TeX reports no overfull line."""
     log = rtd_pdf["log"]

@@ -42,6 +42,7 @@ from . import (
     latex,
     margins,
     navigation,
+    paging,
     site,
 )
 from .search import kept_entries, pagefind, shards
@@ -85,6 +86,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(latex.PrintedSeedTable)
     app.add_post_transform(latex.PrintedWayfinding)
     app.add_post_transform(assembled.OnePage)
+    app.add_post_transform(paging.PagedListings)
 
     for builder in ("html", "dirhtml", "singlehtml"):
         app.set_translator(builder, margins.BookHTMLTranslator)
@@ -128,6 +130,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", site.page_language)
     app.connect("html-page-context", site.readthedocs_addons)
     app.connect("html-page-context", shards.html_page_context)
+    app.connect("html-collect-pages", paging.collect_pages)
     app.connect("build-finished", citations.write_files)
     app.connect("build-finished", incremental.build_finished)
     app.connect("build-finished", navigation.build_finished)
