@@ -42,7 +42,11 @@ html_css_files = ["essaybook.css"]
 # Our own small scripts (no CDN: the book reads offline): previews of terms and
 # notes, and search results that land on the matching paragraph. Deferred, so
 # they run after searchtools.js and before the search page starts its query.
+#
+# On Read the Docs the sidebar's search field opens Read the Docs' own search (its
+# addons, when their search is on): not deferred, to be listening before they report.
 html_js_files = [
+    "essaybook-readthedocs.js",
     ("essaybook-previews.js", {"defer": "defer"}),
     ("essaybook-search.js", {"defer": "defer"}),
 ]
