@@ -218,6 +218,21 @@ def _tree_text(snapshot: str) -> str:
     return " ".join(_words(" ".join(out)))
 
 
+def _accessible(page, selector: str) -> dict:
+    """What Chromium tells assistive technology of an element: role, name and properties (DevTools protocol)."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        (ax,) = [n for n in cdp.send("Accessibility.getPartialAXTree", {"nodeId": node})["nodes"] if not n["ignored"]][
+            :1
+        ]
+    finally:
+        cdp.detach()
+    props = {p["name"]: p["value"].get("value") for p in ax.get("properties", [])}
+    return {"role": ax["role"]["value"], "name": ax.get("name", {}).get("value", ""), **props}
+
+
 def test_screen_readers_reach_every_notes_full_text_folded(open_page, site_dir):
     page = open_page("essay", 1440)
     got = page.evaluate(LAYOUT)
@@ -227,7 +242,24 @@ def test_screen_readers_reach_every_notes_full_text_folded(open_page, site_dir):
         tree = _tree_text(page.locator(f"#{note['id']}").aria_snapshot())
         text = " ".join(_words(note_text(site_dir, ESSAY, note["id"])))
         assert text in tree, f"note {note['number']}: its whole text is not in the accessibility tree"
-        assert re.search(r"\bmore of note " + note["number"] + r"\b", tree), "the control is not named"
+        # Its control is named for the note it opens, and says it is folded.
+        control = _accessible(page, f"#{note['id']} > details > summary")
+        assert control["name"] == f"more of note {note['number']}", control
+        assert control["expanded"] is False, control
+    page.locator(f"#{folded[0]['id']} > details > summary").click()
+    assert _accessible(page, f"#{folded[0]['id']} > details > summary")["expanded"] is True
+
+
+def test_the_fold_adds_no_text_to_the_page(site_dir):
+    """The control's words are drawn by CSS: a note's text, copied or indexed, is the editors' alone."""
+    from browser_helpers import soup_of
+
+    html = soup_of(site_dir, ESSAY)
+    summaries = html.select("aside.footnote > details.sidenote-fold > summary")
+    assert summaries and len(summaries) == len(html.select("aside.footnote"))
+    for summary in summaries:
+        number = summary.find_parent("aside").select_one(".label").get_text().strip("[] \n")
+        assert summary.get_text() == "" and summary["aria-label"] == f"more of note {number}", summary
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])

@@ -105,14 +105,12 @@ class sidenote_fold(nodes.General, nodes.Element):  # docutils names nodes in lo
 
 
 def visit_sidenote_fold(self: Any, node: sidenote_fold) -> None:
-    # The control's visible word says what it does; the hidden words name the note, for a screen
-    # reader's list of controls. Neither is in the doctree, so search and the index never see them.
-    which = f" of note {escape(node['number'])}" if node.get("number") else ""
+    # The control holds no text: its word ("more", "less") is drawn by CSS and its name, which
+    # also says which note it opens, is an attribute. So the page's text, a copied note and every
+    # search index (Sphinx's, Read the Docs', Pagefind's) hold the editors' words alone.
+    name = f"more of note {node['number']}" if node.get("number") else "more of the note"
     self.body.append(
-        '<details class="sidenote-fold">'
-        '<summary class="sidenote-toggle" data-pagefind-ignore="">'
-        '<span class="sidenote-more">more</span><span class="sidenote-less">less</span>'
-        f'<span class="essaybook-hidden">{which}</span></summary>\n'
+        f'<details class="sidenote-fold"><summary class="sidenote-toggle" aria-label="{escape(name)}"></summary>\n'
     )
 
 
