@@ -36,8 +36,8 @@ myst_heading_anchors = 0
 myst_footnote_transition = False
 
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
-templates_path = ["_templates"]
-html_static_path = ["_static"]
+templates_path = ["../src/essaybook/sphinx_ext/templates/html"]
+html_static_path = ["../src/essaybook/sphinx_ext/static"]
 html_css_files = ["essaybook.css"]
 # Our own small scripts (no CDN: the book reads offline): previews of terms and
 # notes, and search results that land on the matching paragraph. Deferred, so
@@ -46,7 +46,7 @@ html_js_files = [
     ("essaybook-previews.js", {"defer": "defer"}),
     ("essaybook-search.js", {"defer": "defer"}),
 ]
-html_favicon = "_static/essaybook-favicon.svg"
+html_favicon = "../src/essaybook/sphinx_ext/static/essaybook-favicon.svg"
 
 html_theme = "furo"
 # The site's address, ending in "/" (Read the Docs sets it, e.g. ".../en/latest/").

@@ -35,7 +35,7 @@ from .a11y import CAPTION_LEVEL
 
 __all__ = ["BookHTMLTranslator", "MarginsMixin", "SideNotes", "add_margin_styles", "paragraph_number"]
 
-STATIC = Path(__file__).resolve().parent / "static"
+STATIC = Path(__file__).resolve().parent / "web_static"
 WEB_BUILDERS = ("html", "dirhtml", "singlehtml")
 
 PARAGRAPH_ID = re.compile(r"[a-z][a-z0-9-]*-p(?P<n>[0-9]+)")
