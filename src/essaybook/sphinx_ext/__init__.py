@@ -18,7 +18,11 @@ module:
   :mod:`.navigation` (the sidebar, resolved once), :mod:`.site` (language,
   description, robots.txt), :mod:`.search` (the index in shards, Pagefind);
 * each builder's extras: :mod:`.epub`, :mod:`.latex` (with
-  :mod:`essaybook.typeset`), and :mod:`.assembled` (the single page and LaTeX).
+  :mod:`essaybook.typeset`), and :mod:`.assembled` (the single page and LaTeX);
+* :mod:`.press`: what else a book gets by naming the extension (MyST-Parser,
+  OpenGraph, the 404 page, the sitemap; the press's stylesheet, scripts and
+  templates; defaults for the settings a book rarely changes), so its
+  ``conf.py`` can be one line.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from . import (
     latex,
     margins,
     navigation,
+    press,
     site,
 )
 from .search import kept_entries, pagefind, shards
@@ -54,6 +59,7 @@ ENV_VERSION = 3
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    press.load_before(app)
     config.register(app)
 
     app.add_node(
@@ -131,6 +137,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", shards.build_finished)
     app.connect("build-finished", pagefind.build_finished)
     app.connect("build-finished", site.write_robots)
+    press.load_after(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,
