@@ -45,3 +45,22 @@ def built_book(book_project: Path) -> Path:
 
     result = build_html(book_project, book_project / "_build" / "html", env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
     return result.check()
+
+
+@pytest.fixture(scope="session")
+def press_dist(tmp_path_factory: pytest.TempPathFactory):
+    """The press's sdist and the wheel built from it, as a release makes them (tests/pressbuild.py)."""
+    from pressbuild import build_dist
+
+    return build_dist(tmp_path_factory.mktemp("press"))
+
+
+@pytest.fixture(scope="session")
+def press_book(press_dist, tmp_path_factory: pytest.TempPathFactory):
+    """A book started by the wheel's press in a fresh venv, an essay dropped in, its README's commands run.
+
+    The commands' results are kept, not asserted: tests/test_package.py reads them.
+    """
+    from pressbuild import new_book_build
+
+    return new_book_build(press_dist.wheel, tmp_path_factory.mktemp("new-book"))
