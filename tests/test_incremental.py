@@ -117,6 +117,16 @@ def _mtimes(folder: Path) -> dict[str, int]:
     return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*.html")}
 
 
+def _assert_the_clean_build(work: Path, before: dict[str, bytes], what: str) -> None:
+    """The HTML in ``work/_build/html`` is, file for file, what a clean build of ``work`` makes, and not ``before``."""
+    clean = build_html(work, work / "_clean" / "html", doctrees=work / "_clean" / "doctrees", env=ENV).check()
+    got, want = _files(work / "_build" / "html"), _files(clean)
+    assert want != before, f"{what}: the edit changed nothing in the book, so this test would prove nothing"
+    assert sorted(got) == sorted(want), f"{what}: files differ: {sorted(set(got) ^ set(want))}"
+    stale = [name for name in want if got[name] != want[name]]
+    assert not stale, f"{what}: the incremental build differs from a clean build in {stale}"
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A book of two essays, built once: (the project as built, the folder each test builds it in).
@@ -147,13 +157,7 @@ def test_an_incremental_build_is_the_clean_build(built: tuple[Path, Path], edit:
 
     incremental = build_html(work, env=ENV)
     incremental.check()
-    clean = build_html(work, work / "_clean" / "html", doctrees=work / "_clean" / "doctrees", env=ENV).check()
-
-    got, want = _files(out), _files(clean)
-    assert want != before, f"{edit}: the edit changed nothing in the book, so this test would prove nothing"
-    assert sorted(got) == sorted(want), f"{edit}: files differ: {sorted(set(got) ^ set(want))}"
-    stale = [name for name in want if got[name] != want[name]]
-    assert not stale, f"{edit}: the incremental build differs from a clean build in {stale}"
+    _assert_the_clean_build(work, before, edit)
 
     written = sorted(k for k, t in _mtimes(out).items() if times.get(k) != t and k not in ALWAYS)
     if may_write is not None:
@@ -235,18 +239,11 @@ def test_another_builder_between_two_html_builds_leaves_nothing_stale(
     saved, work = built
     shutil.rmtree(work)
     shutil.copytree(saved, work, symlinks=True)
-    out = work / "_build" / "html"
-    before = _files(out)
+    before = _files(work / "_build" / "html")
     SWITCH_EDITS[edit](work)
 
     build_html(work, work / "_build" / between, builder=between, extra=["-j", jobs], env=ENV).check()
     again = build_html(work, extra=["-j", jobs], env=ENV)
     again.check()
     assert "updating environment: 0 added, 0 changed" in again.stdout, "the HTML build should have read nothing"
-    clean = build_html(work, work / "_clean" / "html", doctrees=work / "_clean" / "doctrees", env=ENV).check()
-
-    got, want = _files(out), _files(clean)
-    assert want != before, f"{edit}: the edit changed nothing in the book, so this test would prove nothing"
-    assert sorted(got) == sorted(want), f"{edit}: files differ: {sorted(set(got) ^ set(want))}"
-    stale = [name for name in want if got[name] != want[name]]
-    assert not stale, f"{edit} then {between}: the HTML build differs from a clean build in {stale}"
+    _assert_the_clean_build(work, before, f"{edit} then {between}")
