@@ -150,7 +150,7 @@ def test_a_folder_in_use_is_refused_and_left_as_it_was(tmp_path: Path, monkeypat
     (folder / "notes.txt").write_text("mine", "utf-8")
     assert _new(monkeypatch, folder, *ANSWERS) == 2
     err = capsys.readouterr().err
-    assert f"error: {folder} is not empty" in err and "--force" in err
+    assert err.startswith(f"error: {folder} is not empty") and "--force" in err and "Nothing was written" in err
     assert [p.name for p in folder.iterdir()] == ["notes.txt"]
     # --force writes the book beside what is there.
     assert _new(monkeypatch, folder, *ANSWERS, "--force") == 0
@@ -158,7 +158,8 @@ def test_a_folder_in_use_is_refused_and_left_as_it_was(tmp_path: Path, monkeypat
     assert (folder / "conf" / "book.toml").is_file()
     # A file is not a folder, forced or not.
     assert _new(monkeypatch, folder / "notes.txt", *ANSWERS, "--force") == 2
-    assert "notes.txt is a file" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "notes.txt is a file" in err and "--force" not in err
 
 
 @pytest.mark.parametrize(
@@ -169,6 +170,7 @@ def test_a_folder_in_use_is_refused_and_left_as_it_was(tmp_path: Path, monkeypat
         (["--title", "T", "--author", "A", "--language", "English"], "'English' is not a language tag"),
         (["--author", "A"], "give --title (there is no terminal to ask in)"),
         (["--title", "T"], "give --author (there is no terminal to ask in)"),
+        (["--title", "T", "--author", "A", "--press", "essaybook\n==1"], "the press requirement holds the control"),
     ],
 )
 def test_an_answer_that_cannot_be_used_writes_nothing(

@@ -83,33 +83,24 @@ def cmd_new(args: argparse.Namespace) -> int:
     from . import project
 
     folder: Path = args.folder
-    if folder.exists() and (not folder.is_dir() or (any(folder.iterdir()) and not args.force)):
-        what = "is a file" if not folder.is_dir() else "is not empty"
-        print(
-            f"error: {folder} {what}: essaybook new writes a book only into a new or empty folder "
-            "(--force writes into it anyway, replacing the files of the same names)",
-            file=sys.stderr,
-        )
-        return 2
     ask = sys.stdin.isatty()
     try:
+        # Before any question: an answer is no use for a folder new will not write into.
+        project.check_folder(folder, force=args.force)
         title = _answer(args.title, "title", "Title of the book", lambda s: project.check_name(s, "title"), ask)
         author = _answer(args.author, "author", "Author of the essays", lambda s: project.check_name(s, "author"), ask)
         language = _answer(
             args.language, "language", "Language (a tag: en, fr, pt-BR)", project.check_language, ask, "en"
         )
-    except ValueError as err:
+        press = project.check_name(args.press, "press requirement") if args.press is not None else None
+        requirement = press or project.press_requirement()
+        book = project.NewBook(title, author, language, _this_year(), requirement)
+        replaced = project.write_book(folder, project.book_files(book), force=args.force)
+    except (ValueError, project.FolderNotEmpty) as err:
         print(f"error: {err}. Nothing was written.", file=sys.stderr)
         return 2
     except (EOFError, KeyboardInterrupt):
         print("\nNothing was written.", file=sys.stderr)
-        return 2
-    requirement = args.press or project.press_requirement()
-    book = project.NewBook(title, author, language, _this_year(), requirement)
-    try:
-        replaced = project.write_book(folder, project.book_files(book), force=args.force)
-    except project.FolderNotEmpty as err:
-        print(f"error: {err}. Nothing was written.", file=sys.stderr)
         return 2
     project.write_schemas(folder)
     print(f"Wrote the book “{title}” into {folder}/ with essaybook {project.press_version()}.")

@@ -38,6 +38,7 @@ __all__ = [
     "FolderNotEmpty",
     "NewBook",
     "book_files",
+    "check_folder",
     "check_language",
     "check_name",
     "press_requirement",
@@ -164,12 +165,20 @@ def book_files(book: NewBook) -> dict[str, str]:
     return dict(sorted(files.items()))
 
 
+def check_folder(folder: Path, *, force: bool = False) -> None:
+    """Stop unless ``folder`` is new or empty, or ``force`` lets a book be written beside what it holds."""
+    if folder.exists() and not folder.is_dir():
+        raise FolderNotEmpty(f"{folder} is a file: essaybook new writes a book into a folder")
+    if folder.is_dir() and any(folder.iterdir()) and not force:
+        raise FolderNotEmpty(
+            f"{folder} is not empty: essaybook new writes a book only into a new or empty folder "
+            "(--force writes into it anyway, replacing the files of the same names)"
+        )
+
+
 def write_book(folder: Path, files: Mapping[str, str], *, force: bool = False) -> list[str]:
     """Write the book into ``folder``, which must be new or empty unless ``force``; the files it replaced."""
-    if folder.exists() and not folder.is_dir():
-        raise FolderNotEmpty(f"{folder} is a file, not a folder")
-    if folder.is_dir() and any(folder.iterdir()) and not force:
-        raise FolderNotEmpty(f"{folder} is not empty")
+    check_folder(folder, force=force)
     replaced = []
     for name, text in files.items():
         path = folder / name
