@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from pathlib import Path
 
@@ -10,6 +11,13 @@ import pytest
 # Sphinx colours its output when CI is set (sphinx.util.console); the tests read
 # that output, so every build they run, in process or not, writes plain text.
 os.environ["NO_COLOR"] = "1"
+
+# sphinx-sitemap starts a multiprocessing Manager at every HTML build of a site with an
+# address. Forked from this process, such a server would hold open every pipe the tests
+# have open, the Playwright driver's among them: the driver then never sees its input
+# close, and the session never ends. A fork server starts clean (sphinx-build, one
+# process per build, never meets this; Sphinx's own parallel builds fork explicitly).
+multiprocessing.set_start_method("forkserver", force=True)
 
 pytest_plugins = ["sphinx.testing.fixtures"]
 
