@@ -11,9 +11,11 @@ SPHINX     := $(BIN)/python -m sphinx -d $(BUILDDIR)/doctrees $(SPHINXOPTS)
 STAGE      := $(BUILDDIR)/.staging
 STAMP      := $(VENV)/.installed
 VNU_JAR    := tests/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+ACE_CLI    := tests/ace/node_modules/.bin/ace-cli
+CITATIONJS := tests/citationjs/node_modules/@citation-js/core/package.json
 
 .DEFAULT_GOAL := help
-.PHONY: venv system-packages help html epub pdf linkcheck singlehtml serve livehtml test fuzz screenshots vnu check convert lint clean
+.PHONY: venv system-packages help html epub pdf linkcheck singlehtml serve livehtml test fuzz screenshots vnu ace citationjs check convert lint clean
 
 help: ## Show this list of targets
 	@echo "Usage: make <target>"
@@ -84,7 +86,7 @@ convert: $(STAMP) ## Write the generated MyST pages into docs/book without build
 system-packages: ## Install the system packages the tests need (Debian/Ubuntu; lists them elsewhere)
 	.ci/system-packages
 
-test: system-packages $(STAMP) $(VNU_JAR) ## Run every test (unit, fixtures, Sphinx projects, builds, browser)
+test: system-packages $(STAMP) $(VNU_JAR) $(ACE_CLI) $(CITATIONJS) ## Run every test (unit, fixtures, Sphinx projects, builds, browser)
 	$(BIN)/python -m pytest
 
 fuzz: $(STAMP) ## Run the escaping property tests with 10,000 examples each (minutes)
@@ -98,7 +100,7 @@ $(BENCH_VENV)/.installed: tests/bench/requirements.txt
 	$(BENCH_VENV)/bin/python -m pip install --quiet -r tests/bench/requirements.txt
 	touch $@
 
-bench: $(STAMP) $(BENCH_VENV)/.installed ## Benchmark builds against bare Sphinx and MkDocs (~25 min) into tests/bench/results/
+bench: $(STAMP) $(BENCH_VENV)/.installed ## Benchmark builds against bare Sphinx and MkDocs, and Read the Docs' three formats (~90 min), into tests/bench/results/
 	$(BIN)/python tests/bench/bench.py --mkdocs-python $(BENCH_VENV)/bin/python
 
 screenshots: $(STAMP) ## Screenshots of each kind of page (light, dark, desktop, phone) into _build/screenshots
@@ -111,6 +113,22 @@ $(VNU_JAR): tests/vnu/package.json tests/vnu/package-lock.json | system-packages
 	@if command -v npm >/dev/null; then \
 		npm ci --prefix tests/vnu --ignore-scripts --no-audit --no-fund && touch $@; \
 	else echo "npm is missing: the HTML checker cannot be installed and its test will fail (Debian: apt-get install npm)"; fi
+
+# Ace by DAISY, the EPUB accessibility checker the format tests run, pinned in tests/ace/package-lock.json.
+# --ignore-scripts: Puppeteer's install script would download a browser; Ace drives Debian's Chromium.
+ace: $(ACE_CLI) ## Install the EPUB accessibility checker the tests use (needs npm and Chromium)
+$(ACE_CLI): tests/ace/package.json tests/ace/package-lock.json | system-packages
+	@if command -v npm >/dev/null; then \
+		PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix tests/ace --ignore-scripts --no-audit --no-fund && touch $@; \
+	else echo "npm is missing: Ace cannot be installed and the EPUB accessibility tests will fail (Debian: apt-get install npm)"; fi
+
+# Citation.js and its BibTeX, RIS and CSL plugins: the reference-manager reader the citation
+# tests run on the edition's files, pinned in tests/citationjs/package-lock.json.
+citationjs: $(CITATIONJS) ## Install Citation.js, which the citation-file tests read the files with (needs npm)
+$(CITATIONJS): tests/citationjs/package.json tests/citationjs/package-lock.json | system-packages
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix tests/citationjs --ignore-scripts --no-audit --no-fund && touch $@; \
+	else echo "npm is missing: Citation.js cannot be installed and the citation-file tests will fail (Debian: apt-get install npm)"; fi
 
 # The pins make every build the same; this shows the book still builds, without a
 # warning, on the newest releases pyproject.toml admits (its upper bounds guard the

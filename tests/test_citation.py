@@ -108,7 +108,8 @@ def test_the_edition_is_a_book_by_the_essays_authors_edited_by_the_editors() -> 
     assert item["author"] == [{"family": "Murphy", "given": "Paul Austin"}]
     assert item["editor"] == [{"literal": "The Essay Book editors"}]
     assert item["issued"] == {"date-parts": [[2026, 12, 3]]}
-    assert item["version"] == "2.1"
+    # The version is the edition's: a CSL item with a "version" is software to CSL's readers.
+    assert item["edition"] == "version 2.1" and "version" not in item
     assert item["URL"] == "https://example.org/en/latest/"
     assert SCHEMA.is_valid([item])
 
@@ -165,7 +166,7 @@ def test_bibtex_parses_with_pybtex_and_says_what_the_item_says(items: list[dict]
     assert book.fields["title"] == r"A Book \textbraceleft{}of\textbraceright{} 100\% Essays \& Notes"
     assert [str(p) for p in book.persons["author"]] == ["Murphy, Paul Austin"]
     assert [str(p) for p in book.persons["editor"]] == ["{The Essay Book editors}"]
-    assert (book.fields["year"], book.fields["date"], book.fields["version"]) == ("2026", "2026-12-03", "2.1")
+    assert (book.fields["year"], book.fields["date"], book.fields["edition"]) == ("2026", "2026-12-03", "version 2.1")
     assert book.fields["url"] == "https://example.org/en/latest/"
     chap = data.entries[essay["id"]]
     assert chap.type == "incollection"
@@ -195,7 +196,7 @@ def test_ris_parses_with_rispy_with_the_editors_where_zotero_reads_them(items: l
     assert book["authors"] == ["Murphy, Paul Austin"]
     assert book["tertiary_authors"] == ["The Essay Book editors"]  # a book's editor (A2 is its series editor)
     assert book["title"] == BOOK.title
-    assert (book["year"], book["date"], book["edition"]) == ("2026", "2026/12/03", "2.1")
+    assert (book["year"], book["date"], book["edition"]) == ("2026", "2026/12/03", "version 2.1")
     assert book["urls"] == ["https://example.org/en/latest/"]
     assert book["id"] == edition["id"]
     (chap,) = rispy.loads(citation.ris(essay))

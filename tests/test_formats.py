@@ -27,6 +27,7 @@ from xml.etree import ElementTree
 import pytest
 from bs4 import BeautifulSoup
 
+import ace_check
 from essaybook.core.edition import load_book
 from essaybook.core.seeds import read_seed
 from essaybook.sphinx_ext.epub import book_identifier
@@ -108,6 +109,58 @@ def epubcheck(epub: Path, tmp_path: Path, timeout: int = 300) -> dict:
 def test_epubcheck_finds_no_error_and_no_warning(epub: Path, tmp_path: Path) -> None:
     data = epubcheck(epub, tmp_path)
     assert data["publication"]["ePubVersion"].startswith("3.")  # checked by the EPUB 3 rules
+
+
+def test_ace_finds_no_accessibility_violation(epub: Path, tmp_path: Path) -> None:
+    """Ace by DAISY: no violation of any impact, in the package or any content document."""
+    try:
+        found, report = ace_check.violations(epub, tmp_path)
+    except ace_check.Missing as err:
+        pytest.fail(str(err))
+    assert found == [], f"{len(found)} violations:\n" + "\n".join(found)
+    assert report["earl:result"]["earl:outcome"] == "pass"
+    # Ace read the book: every content document of the spine was checked, and the metadata read.
+    checked = {doc["earl:testSubject"]["url"] for doc in report["assertions"]}
+    with zipfile.ZipFile(epub) as book:
+        _, opf = _opf(book)
+    spine = {i.get("idref") for i in opf.findall(".//opf:spine/opf:itemref", NS)}
+    documents = {i.get("href") for i in opf.findall(".//opf:manifest/opf:item", NS) if i.get("id") in spine}
+    assert len(documents) >= 7 and documents <= checked, documents - checked
+    assert report["a11y-metadata"]["empty"] == []
+
+
+def test_epub_says_how_it_can_be_read(epub: Path) -> None:
+    """EPUB Accessibility 1.1: every document's language, the navigation's role, the package's metadata."""
+    with zipfile.ZipFile(epub) as book:
+        root, opf = _opf(book)
+        base = root.rsplit("/", 1)[0] + "/" if "/" in root else ""
+        meta: dict[str, list[str]] = {}
+        for m in opf.findall("opf:metadata/opf:meta", NS):
+            if m.get("property"):
+                meta.setdefault(m.get("property"), []).append((m.text or "").strip())
+        documents = [
+            i.get("href")
+            for i in opf.findall("opf:manifest/opf:item", NS)
+            if i.get("media-type") == "application/xhtml+xml"
+        ]
+        assert len(documents) >= 7
+        for href in documents:
+            html = ElementTree.fromstring(book.read(base + href))
+            lang = html.get("lang"), html.get("{http://www.w3.org/XML/1998/namespace}lang")
+            assert lang == (BOOK.language, BOOK.language), f"{href}: lang, xml:lang = {lang}"
+        nav = ElementTree.fromstring(book.read(base + "nav.xhtml"))
+        toc = nav.find(".//xhtml:nav", NS)
+        assert toc.get("{http://www.idpf.org/2007/ops}type") == "toc" and toc.get("role") == "doc-toc"
+    assert meta["schema:accessMode"] == ["textual", "visual"]  # the timeline is a picture too
+    assert "textual" in meta["schema:accessModeSufficient"]  # ... whose events a table lists
+    assert {"tableOfContents", "readingOrder", "structuralNavigation", "index", "alternativeText"} == set(
+        meta["schema:accessibilityFeature"]
+    )
+    assert meta["schema:accessibilityHazard"] == ["none"]
+    (summary,) = meta["schema:accessibilitySummary"]
+    assert "text" in summary and "table of contents" in summary and len(summary) > 100
+    assert meta["dcterms:conformsTo"] == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
+    assert meta["a11y:certifiedBy"] == [BOOK.editor]
 
 
 def _opf(book: zipfile.ZipFile) -> tuple[str, ElementTree.Element]:

@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from essaybook.sphinx_ext.epub import book_identifier
 
@@ -74,7 +75,8 @@ def test_single_page_links_have_one_fragment_and_ids_are_unique(app) -> None:
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
     # Each part's note marker and its note's back-link still point at each other.
-    markers = re.findall(r'<a class="footnote-reference[^"]*" href="#([^"]+)" id="([^"]+)"', page)
+    html = BeautifulSoup(page, "html.parser")
+    markers = [(a["href"].removeprefix("#"), a["id"]) for a in html.select("a.footnote-reference")]
     assert len(markers) == 3
     for note, marker in markers:
         assert f'id="{note}"' in page

@@ -12,7 +12,9 @@ book with the project's ``docs/`` and glossary, and reads the HTML back:
   nothing added (only the whitespace HTML itself collapses is normalised);
 * inside ``.essay-text`` there are only the elements the converter emits
   (paragraphs, term links, note markers), and nowhere on the page is there
-  a script, an event handler or a script URL the theme did not put there.
+  a script, an event handler or a script URL the theme did not put there;
+* Read the Docs' search (:mod:`readthedocs_index`) indexes every paragraph
+  whole, once, in its own section.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 import htmlcheck
 from essaybook.core.seeds import Essay, default_slug, parse_seed
+from readthedocs_index import essay_findings
 from sitebuild import (
     ROOT,
     broken_links,
@@ -164,8 +167,10 @@ def _check_essay_markup(box: Tag, where: str, terms: set[str]) -> int:
                 assert match["id"] in terms, f"{where}: {node['href']} is no glossary entry"
                 links += 1
             else:
+                # A note's marker: its number, too, is drawn by CSS from data-n.
                 assert "footnote-reference" in classes and NOTE_HREF.fullmatch(node["href"]), f"{where}: {node}"
-            if "para-num" not in classes:
+                assert node["aria-label"] == f"Note {node['data-n']}" and not node.get_text(), f"{where}: {node}"
+            if not {"para-num", "footnote-reference"} & classes:
                 assert not {"aria-label", "data-n"} & set(node.attrs), f"{where}: {node}"
         elif node.name == "span":
             assert classes in SPAN_CLASSES, f"{where}: span of class {classes}"
@@ -223,6 +228,17 @@ def test_every_link_leads_somewhere(hostile_book: dict) -> None:
     broken, followed = broken_links(hostile_book["out"])
     assert followed > 5_000, f"only {followed} links followed"
     assert broken == [], f"{len(broken)} broken links:\n" + "\n".join(broken[:50])
+
+
+def test_read_the_docs_indexes_every_paragraph_whole(hostile_book: dict) -> None:
+    essays = {
+        default_slug(name.rsplit(".", 1)[0]): [p.text for p in essay.paragraphs]
+        for name, essay in hostile_book["essays"].items()
+    }
+    found = essay_findings(hostile_book["out"], essays)
+    assert found.paragraphs == sum(len(p) for p in essays.values()) > 10_000
+    assert found.problems[:20] == []
+    assert (found.whole, found.altered_words) == (found.paragraphs, 0)
 
 
 def test_every_page_is_valid_html(hostile_book: dict) -> None:

@@ -31,6 +31,7 @@ READ_AT_BUILD_TIME = {
     "essaybook/sphinx_ext/static/essaybook.css",
     "essaybook/sphinx_ext/static/essaybook-previews.js",
     "essaybook/sphinx_ext/static/essaybook-search.js",
+    "essaybook/sphinx_ext/static/essaybook-readthedocs.js",
     "essaybook/sphinx_ext/static/essaybook-favicon.svg",
     "essaybook/sphinx_ext/web_static/essaybook-margins.css",
     "essaybook/sphinx_ext/templates/html/search.html",

@@ -65,7 +65,13 @@ def test_one_line_conf_brings_the_press(tmp_path: Path) -> None:
     finally:
         app.cleanup()
     out = Path(app.outdir)
-    for name in ("essaybook.css", "essaybook-previews.js", "essaybook-search.js", "essaybook-favicon.svg"):
+    for name in (
+        "essaybook.css",
+        "essaybook-readthedocs.js",
+        "essaybook-previews.js",
+        "essaybook-search.js",
+        "essaybook-favicon.svg",
+    ):
         assert (out / "_static" / name).read_bytes() == (STATIC / name).read_bytes(), name
     index = (out / "index.html").read_text("utf-8")
     assert '<link rel="stylesheet" type="text/css" href="_static/essaybook.css' in index

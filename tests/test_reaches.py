@@ -57,6 +57,7 @@ CHANGES = {
     "Sphinx searchtools.js": ("read", "_performSearch: ("),
     "Sphinx search indexer": ("setattr", reaches, "_source", lambda obj: ""),
     "Sphinx EPUB package template": ("read", "<dc:date>"),
+    "Sphinx EPUB navigation and pages": ("read", '<nav epub:type="toc">'),
     "Sphinx latexmkrc": ("read", "export XINDYOPTS = "),
 }
 

@@ -34,7 +34,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from essaybook.core.seeds import Essay, parse_seed
+import ace_check
+from essaybook.core.seeds import Essay, default_slug, parse_seed
+from readthedocs_index import essay_findings
 from sitebuild import ROOT, SOURCE_DATE_EPOCH, build_html, copy_project, essay_paragraphs, norm
 from test_formats import _spine, epubcheck
 from test_hostile_build import GENERATED, HOSTILE
@@ -167,6 +169,19 @@ def test_no_character_is_missing_from_the_fonts(rtd_pdf: dict) -> None:
     # The only characters printed as a framed code point are those no installed font has.
     boxed = {int(cp, 16) for cp in re.findall(r"essaybook: no font has U\+([0-9A-F]+)", log)}
     assert boxed == NO_FONT_HAS, {f"U+{cp:04X}" for cp in boxed ^ NO_FONT_HAS}
+
+
+def test_the_fonts_loaded_are_those_the_scripts_need(rtd_pdf: dict) -> None:
+    """The LaTeX names the fallback fonts of the scripts the corpus holds (the PDF's cost follows the book):
+    CJK, emoji, Arabic with babel; with no character missing (above), none it needs is left out."""
+    tex = rtd_pdf["tex"].read_text("utf-8")
+    for family in ("Noto Serif CJK SC", "Symbola", "Noto Naskh Arabic", "Noto Serif Tamil"):
+        assert f'"{family}:mode=' in tex, family
+    assert r"\babelprovide[import, onchar=ids fonts]{thai}" in tex
+    assert r"\setmonofont{Noto Mono}" in tex
+    # Scripts the corpus does not hold: their fonts are not loaded.
+    for family in ("Noto Sans Yi", "Noto Serif Tibetan", "Noto Sans Vai"):
+        assert f'"{family}' not in tex, family
 
 
 def test_no_line_runs_off_the_page(rtd_pdf: dict) -> None:
@@ -381,6 +396,42 @@ def test_epubcheck_finds_no_error_and_no_warning(epub: Path, tmp_path: Path) -> 
     epubcheck(epub, tmp_path, timeout=1200)
 
 
+@pytest.fixture(scope="module")
+def ace_epub(corpus: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpus's EPUB without the two generated giants, for Ace.
+
+    Ace reads each content document's ids with xmldom and XPath before it checks
+    anything, and on the giants' pages (10,000 paragraphs; one paragraph of a
+    megabyte) that alone ran past 15 minutes; every seed of the corpus's
+    folders, in every script, is here, from the same project and ``conf/``.
+    """
+    project: Path = corpus["project"]
+    seeds = [p for p in sorted((project / "seeds").glob("*.txt")) if p.name not in GENERATED]
+    small = copy_project(tmp_path_factory.mktemp("scripts-ace"), seeds=seeds, conf=project / "conf")
+    out = build_html(
+        small,
+        small / "_build" / "epub",
+        doctrees=small / "_build" / "doctrees-epub",
+        builder="epub",
+        env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH},
+    ).check()
+    (book,) = out.glob("*.epub")
+    return book
+
+
+def test_ace_finds_no_accessibility_violation(ace_epub: Path, tmp_path: Path) -> None:
+    """Ace by DAISY on every script and every hostile seed: no violation of any impact."""
+    try:
+        found, report = ace_check.violations(ace_epub, tmp_path)
+    except ace_check.Missing as err:
+        pytest.fail(str(err))
+    assert found == [], f"{len(found)} violations:\n" + "\n".join(found[:50])
+    assert report["earl:result"]["earl:outcome"] == "pass"
+    with zipfile.ZipFile(ace_epub) as book:
+        pages = len(_spine(book))
+    assert len(report["assertions"]) >= pages > 120, "Ace checked every content document"
+
+
 def test_epub_holds_every_paragraph_verbatim_in_reading_order(epub: Path, corpus: dict) -> None:
     got: list[str] = []
     with zipfile.ZipFile(epub) as book:
@@ -390,6 +441,17 @@ def test_epub_holds_every_paragraph_verbatim_in_reading_order(epub: Path, corpus
     assert len(got) == len(want)
     for i, (g, w) in enumerate(zip(got, want, strict=True)):
         assert g == w, f"paragraph {i + 1} of the book differs"
+
+
+def test_every_script_is_indexed_whole_by_read_the_docs_rules(epub: Path, corpus: dict, tmp_path: Path) -> None:
+    """The pages as Read the Docs' search would index them (the EPUB's pages: one translator writes both)."""
+    with zipfile.ZipFile(epub) as book:
+        book.extractall(tmp_path)
+    essays = {default_slug(e.name.rsplit(".", 1)[0]): [p.text for p in e.paragraphs] for e in corpus["essays"]}
+    found = essay_findings(tmp_path, essays, suffix=".xhtml")
+    assert found.paragraphs == sum(len(p) for p in essays.values()) > 10_000
+    assert found.problems[:20] == []
+    assert (found.whole, found.altered_words) == (found.paragraphs, 0)
 
 
 def test_epub_loses_no_character(epub: Path, corpus: dict) -> None:

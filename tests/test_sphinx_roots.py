@@ -393,3 +393,27 @@ def test_words_no_page_holds_are_dropped() -> None:
     indexer = SimpleNamespace(_mapping={"kept": {"a"}, "gone": set()}, _title_mapping={"old": set(), "title": {"b"}})
     drop_unused_words(indexer)
     assert indexer._mapping == {"kept": {"a"}} and indexer._title_mapping == {"title": {"b"}}
+
+
+@book
+def test_note_markers_stay_out_of_sphinx_search_index(app) -> None:
+    """Sphinx indexes the doctree's words: a note's number is no word of the essay."""
+    from sphinx.search import WordCollector
+    from sphinx.search.en import SearchEnglish
+
+    app.build()
+    doctree = app.env.get_doctree(PARTS[0])
+    refs = list(doctree.findall(nodes.footnote_reference))
+    assert len(refs) == 2 and all("no-search" in r["classes"] for r in refs)
+    collector = WordCollector(doctree, SearchEnglish({}))
+    for paragraph in essay_paragraphs(doctree):
+        paragraph.walk(collector)
+    words = [
+        w
+        for p in essay_paragraphs(doctree)
+        for t in p.findall(nodes.Text)
+        if not isinstance(t.parent, nodes.footnote_reference)
+        for w in SearchEnglish({}).split(t.astext())
+    ]
+    assert collector.found_words == words
+    assert not {r.astext() for r in refs} & set(collector.found_words)

@@ -161,3 +161,83 @@ def test_a_landed_page_passes_axe(visit, axe_source, theme):
     assert page.locator(".essaybook-hit mark.essaybook-mark").count() == 3
     violations = run_axe(page, axe_source)
     assert not violations, describe(violations)
+
+
+# --- Read the Docs' search, where it is on ---------------------------------------------
+
+# What Read the Docs' addons do on a page, as far as the book meets them: they report their
+# data (the `readthedocs-addons-data-ready` event, whose `detail.data()` holds which addons
+# are on), and open their search box on `readthedocs-search-show`. The stub records each
+# time it is asked to open.
+ADDONS_STUB = """
+window.__rtdSearchShown = 0;
+document.addEventListener("readthedocs-search-show", () => { window.__rtdSearchShown += 1; });
+document.addEventListener("DOMContentLoaded", () => {
+    const data = {addons: {search: {enabled: %s}}};
+    document.dispatchEvent(new CustomEvent("readthedocs-addons-data-ready", {detail: {data: () => data}}));
+});
+"""
+SIDEBAR_FIELD = ".sidebar-search-container input[name='q']"
+
+
+@pytest.fixture
+def addons_page(browser, base_url):
+    """A page of the book opened with the addons stub (their search on or off)."""
+    made = []
+
+    def _open(path: str, search_on: bool):
+        ctx = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+        ctx.add_init_script(ADDONS_STUB % ("true" if search_on else "false"))
+        page = ctx.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(path, wait_until="load")
+        made.append(ctx)
+        return page, errors
+
+    yield _open
+    for ctx in made:
+        ctx.close()
+
+
+def test_page_names_the_addons_api_version_it_reads(site_dir) -> None:
+    html = (site_dir / "index.html").read_text("utf-8")
+    assert '<meta name="readthedocs-addons-api-version" content="1" />' in html
+
+
+def test_without_the_addons_the_sidebar_searches_the_book(visit) -> None:
+    v = visit("book/glossary.html")
+    field = v.page.locator(SIDEBAR_FIELD)
+    field.click()
+    field.fill("goatee")
+    field.press("Enter")
+    v.page.wait_for_url(re.compile(r"/search\.html\?q=goatee"))
+    v.page.wait_for_function("() => document.querySelectorAll('ul.search > li').length > 0")
+    assert any("trotsky-and-stalin" in r["href"] for r in results_of(v.page))
+    assert not v.errors, v.errors
+
+
+def test_with_read_the_docs_search_on_the_sidebar_opens_it(addons_page) -> None:
+    page, errors = addons_page("book/glossary.html", search_on=True)
+    field = page.locator(SIDEBAR_FIELD)
+    field.click()
+    assert page.evaluate("window.__rtdSearchShown") == 1
+    # Typing into the field and sending it opens theirs again, and never leaves the page.
+    field.press("g")
+    field.focus()
+    field.press("Enter")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__rtdSearchShown") >= 2
+    assert page.url.endswith("/book/glossary.html"), page.url
+    assert not errors, errors
+
+
+def test_with_read_the_docs_search_off_the_sidebar_searches_the_book(addons_page) -> None:
+    page, errors = addons_page("book/glossary.html", search_on=False)
+    field = page.locator(SIDEBAR_FIELD)
+    field.click()
+    field.fill("goatee")
+    field.press("Enter")
+    page.wait_for_url(re.compile(r"/search\.html\?q=goatee"))
+    assert page.evaluate("window.__rtdSearchShown") == 0
+    assert not errors, errors

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 from .escape import escape_text
 
@@ -131,6 +132,7 @@ class CiteprocChanged(RuntimeError):
 _CITEPROC_SHAPE = {
     ("Name", "get_option"): ["self", "name", "context", "sort_options"],
     ("CitationStylesElement", "get_macro"): ["self", "name"],
+    ("CitationStylesElement", "xpath_search"): ["self", "expression"],
     ("Text", "calls_variable"): ["self"],
 }
 
@@ -201,21 +203,52 @@ def _mended_citeproc() -> Iterator[None]:
             found[2] = found[1].calls_variable()
         return found[2]
 
+    # Every other lookup in the style (a layout's ancestors, a term of the
+    # locale) is an XPath search too, the same at every item: a fact of the
+    # style's tree, which formatting never changes, so asked once per element.
+    xpath_search_before = CitationStylesElement.xpath_search
+
+    def xpath_search(self, expression):
+        key = (self, expression)
+        found = _SEARCHES.get(key)
+        if found is None:
+            found = _SEARCHES[key] = xpath_search_before(self, expression)
+        return list(found)
+
     text_calls_variable = Text.calls_variable
     get_macro_before = CitationStylesElement.get_macro
     Name.get_option = get_option
     CitationStylesElement.get_macro = get_macro
+    CitationStylesElement.xpath_search = xpath_search
     Text.calls_variable = calls_variable
     try:
         yield
     finally:
         Name.get_option = original
         CitationStylesElement.get_macro = get_macro_before
+        CitationStylesElement.xpath_search = xpath_search_before
         Text.calls_variable = text_calls_variable
-        _MACROS.clear()
 
 
 _MACROS: dict[tuple[int, str], list] = {}  # (style root, macro name) -> [root, macro, calls a variable]
+_SEARCHES: dict[tuple[Any, str], list] = {}  # (element, XPath) -> what it finds, in the style parsed last
+_STYLES: dict[tuple[str, str], Any] = {}  # (style file, locale) -> the style parsed last
+
+
+def _parsed_style(path: str, locale: str, parse: Callable[..., Any]) -> Any:
+    """The style, parsed once however many bibliographies it formats (each essay's citation is one).
+
+    Formatting reads the parsed style and never changes it, so it is kept, and
+    with it what was looked up in it (the caches above are keyed by its
+    elements); another style or locale replaces it and them.
+    """
+    key = (path, locale)
+    if key not in _STYLES:
+        _STYLES.clear()
+        _MACROS.clear()
+        _SEARCHES.clear()
+        _STYLES[key] = parse(path, locale=locale, validate=False)
+    return _STYLES[key]
 
 
 @dataclass(frozen=True)
@@ -231,7 +264,15 @@ class Formatted:
 class Bibliography:
     """Every source formatted in one style, for one language."""
 
-    def __init__(self, items: Sequence[dict], style: str, language: str = "en") -> None:
+    def __init__(self, items: Sequence[dict], style: str, language: str = "en", *, entries_only: bool = False) -> None:
+        """Format ``items``; with ``entries_only`` the bibliography entries alone, each as if on its own.
+
+        ``entries_only`` is for citing one work at a time (the edition, an
+        essay): the in-text labels, and the year suffixes that keep two labels
+        apart, are left out (``label`` is ""), which the processor spends as
+        long on as on the entries.
+        """
+        self._entries_only = entries_only
         path = _style_file(style)
         if path is None:
             raise ValueError(f"no CSL style named {style!r}")
@@ -245,7 +286,7 @@ class Bibliography:
         # answer is a year suffix (1954a, 1954b), which the processor prints
         # once the items carry it, given in the bibliography's order.
         same: dict[str, list[str]] = {}
-        for f in formatted:
+        for f in () if entries_only else formatted:
             same.setdefault(f.label, []).append(f.id)
         suffixes = {i: chr(ord("a") + n) for ids in same.values() if len(ids) > 1 for n, i in enumerate(ids)}
         if suffixes:
@@ -273,14 +314,18 @@ class Bibliography:
         from citeproc.source.json import CiteProcJSON
 
         with _mended_citeproc():
-            csl_style = CitationStylesStyle(path, locale=self.locale, validate=False)
+            csl_style = _parsed_style(path, self.locale, CitationStylesStyle)
             bib = CitationStylesBibliography(csl_style, CiteProcJSON(copy.deepcopy(items)), _FORMATTER)
             citations = {}
             for item in items:
                 citations[item["id"]] = Citation([CitationItem(item["id"])])
                 bib.register(citations[item["id"]])
-            labels = {i: self._label(bib.cite(c, _ignore)) for i, c in citations.items()}
-            bib.sort()
+            if self._entries_only:
+                labels = dict.fromkeys(citations, "")
+            else:
+                labels = {i: self._label(bib.cite(c, _ignore)) for i, c in citations.items()}
+            if len(items) > 1:  # sorting renders every item's sort keys: one item is in order
+                bib.sort()
             entries = bib.bibliography()
         # The processor lowercases keys; map them back to the editors' ids.
         ids = {item["id"].lower(): item["id"] for item in items}

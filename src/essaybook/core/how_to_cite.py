@@ -9,7 +9,9 @@ nothing is typed twice:
 
 * the edition is a ``book``: its authors are its essays' authors, the editors
   are named as editors (never as authors), issued on the edition's date, with
-  its version and, when the site's address is known, its URL;
+  its version as its edition (CSL ``edition``, BibTeX ``edition``, RIS
+  ``ET``: a CSL item with a ``version`` is software to CSL's readers) and,
+  when the site's address is known, its URL;
 * each essay is a ``chapter`` of that book: its own author, the same editors,
   the edition's date, and its first publication as the original date, title
   and publisher;
@@ -162,12 +164,14 @@ def edition_item(book: Book, authors: Sequence[str], url: str = "") -> dict[str,
 
 
 def _of_this_edition(item: dict[str, Any], book: Book, url: str) -> dict[str, Any]:
-    """What every item of the edition says of it: its editors, date, version, language and address."""
+    """What every item of the edition says of it: its editors, date, edition, language and address."""
     if book.editor:
         item["editor"] = [csl_name(book.editor, literal=True)]
     if book.date:
         item["issued"] = csl_date(book.date)
-    item["version"] = book.version
+    # Named as a version: a bare "1.0" reads as no edition at all ("… editors. 1.0."), and
+    # is not numeric, so no style can print it "1st ed." either.
+    item["edition"] = f"version {book.version}"
     if book.language:
         item["language"] = book.language
     if url:
@@ -271,14 +275,14 @@ _BIBTEX_TYPES = {"book": "book", "chapter": "incollection"}
 _BIBLATEX_FIELDS = (
     ("original-title", "origtitle"),
     ("original-publisher", "origpublisher"),
-    ("version", "version"),
+    ("edition", "edition"),
     ("language", "language"),
     ("URL", "url"),
 )
 
 
 def bibtex(item: Mapping[str, Any]) -> str:
-    """The item as a BibTeX entry (with biblatex's ``date``, ``origdate`` and ``version``)."""
+    """The item as a BibTeX entry (with biblatex's ``date`` and ``origdate``)."""
     fields: list[tuple[str, str]] = [("title", str(item["title"]))]
     if item.get("container-title"):
         fields.append(("booktitle", str(item["container-title"])))
@@ -352,8 +356,8 @@ def ris(item: Mapping[str, Any]) -> str:
     if issued:
         record["year"] = issued[:4]
         record["date"] = _ris_date(issued)
-    if item.get("version"):
-        record["edition"] = str(item["version"])
+    if item.get("edition"):
+        record["edition"] = str(item["edition"])
     if item.get("language"):
         record["language"] = str(item["language"])
     if item.get("URL"):

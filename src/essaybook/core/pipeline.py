@@ -30,7 +30,7 @@ from .render import GLOSSARY, SOURCES, bibliography, chapter_labels, render_appa
 from .seeds import Essay, parse_seed
 from .terms import TermMatcher
 
-__all__ = ["Book", "build_book", "input_stats", "seed_files"]
+__all__ = ["Book", "book_code_points", "build_book", "input_stats", "seed_files"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,49 @@ def seed_files(seeds_dir: Path) -> list[Path]:
         (p for p in seeds_dir.iterdir() if p.suffix.lower() == ".txt" and not p.name.startswith(".") and p.is_file()),
         key=lambda p: p.name,
     )
+
+
+def _strings(value: Any) -> Any:
+    """Every string of a parsed TOML or JSON value, its keys too."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def book_code_points(seeds_dir: Path, conf_dir: Path) -> frozenset[int]:
+    """Every character the seeds and the editorial layer hold: what the book can print of its own.
+
+    The PDF loads the fonts these need (:mod:`essaybook.typeset.fonts`). Read
+    from the files as they are, without checking them (the conversion does
+    that): a seed's text and file name, and every string of ``conf/``, parsed,
+    so an escape such as ``\\u00e9`` counts as the letter it stands for. A file
+    that does not parse counts as its raw text, a seed's bytes that are not
+    UTF-8 as U+FFFD.
+    """
+    import tomllib
+
+    chars: set[str] = set()
+    for path in seed_files(seeds_dir):
+        text = path.read_bytes().decode("utf-8", "replace")
+        chars.update(text.removeprefix("\ufeff"))
+        chars.update(path.name)
+    files = sorted(p for p in conf_dir.iterdir() if p.is_file()) if conf_dir.is_dir() else []
+    for path in files:
+        raw = path.read_bytes().decode("utf-8", "replace")
+        try:
+            if path.suffix == ".toml":
+                chars.update("".join(_strings(tomllib.loads(raw))))
+            elif path.suffix == ".json":
+                chars.update("".join(_strings(json.loads(raw))))
+        except ValueError:
+            chars.update(raw)
+    return frozenset(ord(c) for c in chars)
 
 
 def input_stats(*folders: Path) -> tuple[tuple[object, ...], ...]:

@@ -282,13 +282,20 @@ def _note_link(chapter: Chapter, note_id: str, number: tuple[int, int], several:
 
 
 def _citers(edition: Edition, chapters: list[Chapter]) -> dict[str, list[str]]:
-    """For each source, links to what cites it: notes (by essay and number) and glossary entries."""
+    """For each source, links to what cites it: notes (by essay, then number) and glossary entries."""
     out: dict[str, list[str]] = {}
     for chapter in chapters:
         numbers = _note_numbers(chapter)
+        mine: dict[str, list[str]] = {}
         for n in chapter.notes:
             for sid in n.note.sources:
-                out.setdefault(sid, []).append(_note_link(chapter, n.note.id, numbers[n.note.id], len(chapters) > 1))
+                mine.setdefault(sid, []).append(_note_link(chapter, n.note.id, numbers[n.note.id], False))
+        for sid, links in mine.items():
+            if len(chapters) > 1:
+                # Grouped by essay, "Essay: note 2, note 6", as the glossary's "Used in" is.
+                out.setdefault(sid, []).append(f"{{ref}}`{chapter.slug}`: " + ", ".join(links))
+            else:
+                out.setdefault(sid, []).extend(links)
     for t in edition.terms:
         for sid in t.sources:
             out.setdefault(sid, []).append(f"{{term}}`{t.term}`")

@@ -46,6 +46,7 @@ from . import (
     latex,
     margins,
     navigation,
+    paging,
     press,
     site,
 )
@@ -54,8 +55,9 @@ from .search import kept_entries, pagefind, shards
 __all__ = ["setup"]
 
 # What this extension keeps in the environment changes form: Sphinx reads
-# every page again when it differs from the environment's (3: records per builder).
-ENV_VERSION = 3
+# every page again when it differs from the environment's (3: records per builder; 4: note
+# markers out of the search index).
+ENV_VERSION = 4
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -81,6 +83,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("how-to-cite", citations.HowToCite)
 
     app.add_transform(glossary.AliasIndex)
+    app.add_transform(margins.MarksOutOfSearch)
     app.add_post_transform(glossary.WhereUsed)
     app.add_post_transform(margins.SideNotes)
     app.add_post_transform(a11y.TableWrapperIds)
@@ -89,6 +92,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(latex.PrintedSeedTable)
     app.add_post_transform(latex.PrintedWayfinding)
     app.add_post_transform(assembled.OnePage)
+    app.add_post_transform(paging.PagedListings)
 
     for builder in ("html", "dirhtml", "singlehtml"):
         app.set_translator(builder, margins.BookHTMLTranslator)
@@ -130,7 +134,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", site.html_page_context, priority=450)
     app.connect("html-page-context", citations.html_page_context)
     app.connect("html-page-context", site.page_language)
+    app.connect("html-page-context", site.readthedocs_addons)
     app.connect("html-page-context", shards.html_page_context)
+    app.connect("html-collect-pages", paging.collect_pages)
     app.connect("build-finished", citations.write_files)
     app.connect("build-finished", incremental.build_finished)
     app.connect("build-finished", navigation.build_finished)

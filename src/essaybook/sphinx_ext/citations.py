@@ -95,7 +95,8 @@ class _Citations:
             # A blog or periodical given as "original-publisher" is printed by the styles as a
             # reprint's imprint ("Blog. Reprint."), which misleads: the text leaves it to the files.
             item = {k: v for k, v in item.items() if k != "original-publisher"}
-            self._text[name] = Bibliography([item], self.book.citation_style, self.book.language).formatted[0].text
+            bib = Bibliography([item], self.book.citation_style, self.book.language, entries_only=True)
+            self._text[name] = bib.formatted[0].text
         return self._text[name]
 
 

@@ -43,6 +43,9 @@ VALUES: tuple[Value, ...] = (
     ),
     Value("essaybook_nav_max_entries", 20, "html", frozenset({int}), "a longer list shows only the neighbourhood"),
     Value("essaybook_nav_neighbours", 5, "html", frozenset({int}), "entries shown each side of the current one"),
+    # Listings (glossary "Used in", sources "Cited in", About's seeds, the contents) longer than this, in bytes
+    # of HTML, go on to pages of their own on the web (paging).
+    Value("essaybook_page_bytes", 150_000, "html", frozenset({int}), "the listings' bytes a web page may hold"),
     Value("essaybook_pagefind", False, "", frozenset({bool}), "also index the site with Pagefind"),
     # Which search index the search page loads (search.shards). Only the
     # search page and the index files depend on them, and every HTML build

@@ -86,7 +86,8 @@ class Provenance(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         users(self.env, "provenance").add(self.env.docname)
         language = self.config.language or "en"
-        out: list[nodes.Node] = []
+        # One container, so a long book's list can go on to pages of its own (paging).
+        out = nodes.container(classes=["provenance-list"])
         for doc, author, date, (title, container, url, relation) in (
             (d, a, dt, pub or ("", "", "", "")) for d, a, dt, pub in state_of(self.env).provenance
         ):
@@ -112,8 +113,8 @@ class Provenance(SphinxDirective):
                 para += nodes.Text(" was received by the editors with no record of an earlier publication.")
             if relation:
                 para += nodes.Text(" " + relation.strip())
-            out.append(para)
-        return out
+            out += para
+        return [out]
 
 
 class SeedTable(SphinxDirective):

@@ -7,13 +7,21 @@
   template (``templates/epub3``);
 * EPUB 3 footnote semantics (``epub:type="noteref"``/``"footnote"``), so
   reading systems show a note as a pop-up rather than a jump;
-* the index in the reading order once, not twice.
+* the index in the reading order once, not twice;
+* what EPUB Accessibility 1.1 asks of a publication: every content document
+  names its language (``lang`` and ``xml:lang``), the navigation document
+  its role, and the package says how the book can be read (the schema.org
+  accessibility metadata, a summary in words, the conformance claim), each
+  value taken from what this build holds (:func:`accessibility`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -30,7 +38,7 @@ from .config import set_default
 from .conversion import book_metadata, state_of
 from .margins import MarginsMixin
 
-__all__ = ["EpubBuilder", "EpubTranslator", "book_identifier", "config_inited"]
+__all__ = ["CONFORMS_TO", "EpubBuilder", "EpubTranslator", "accessibility", "book_identifier", "config_inited"]
 
 
 def book_identifier(title: str) -> str:
@@ -69,8 +77,48 @@ class EpubTranslator(MarginsMixin, HTML5Translator):
         return super().starttag(node, tagname, suffix, empty, **attributes)
 
 
-# Our package template (content.opf): Sphinx's, with the edition's Dublin Core.
+# Our package and navigation templates (content.opf, nav.xhtml): Sphinx's, with the
+# edition's Dublin Core and accessibility metadata, and the navigation's ARIA role.
 EPUB_TEMPLATES = Path(__file__).parent / "templates" / "epub3"
+
+# The claim the package makes (EPUB Accessibility 1.1, section 2.1): the tests check each EPUB
+# with Ace by DAISY (axe-core's WCAG 2 A and AA rules, and the EPUB rules) and epubcheck.
+CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+_PICTURE = re.compile(r"<(img|svg)\b", re.IGNORECASE)
+
+
+def accessibility(pages: list[str], *, has_index: bool) -> dict[str, Any]:
+    """The schema.org accessibility metadata of an EPUB whose content documents are ``pages``.
+
+    Each value says what the book is: text in a reading order with headings,
+    a table of contents (and an index), notes that are links; pictures only
+    where a page shows one, each with a text alternative (which Ace checks)
+    and, for the timeline, a table of the same events.
+    """
+    pictures = any(_PICTURE.search(page) for page in pages)
+    features = ["tableOfContents", "readingOrder", "structuralNavigation"]
+    if has_index:
+        features.append("index")
+    if pictures:
+        features.append("alternativeText")
+    summary = (
+        "Everything in this book can be read as text: the essays, the editors' notes, glossary and sources, "
+        "in reading order, with headings, a table of contents"
+        + (" and an index" if has_index else "")
+        + ' to move through it, and each note marker a link a screen reader names as "Note" and its number.'
+    )
+    if pictures:
+        summary += " Each picture has a text alternative, and the timeline's events are also listed in a table."
+    summary += " Nothing flashes, moves or makes a sound."
+    return {
+        "access_modes": ["textual", "visual"] if pictures else ["textual"],
+        # The text alone carries the whole book; with pictures, text and pictures do too.
+        "access_modes_sufficient": ["textual", "textual,visual"] if pictures else ["textual"],
+        "features": features,
+        "hazards": ["none"],
+        "summary": summary,
+        "conforms_to": CONFORMS_TO,
+    }
 
 
 class EpubBuilder(Epub3Builder):
@@ -78,6 +126,30 @@ class EpubBuilder(Epub3Builder):
     and the edition's Dublin Core (authors, editors, date, first publications) in its package."""
 
     default_translator_class = EpubTranslator
+
+    @property
+    def html_tag(self) -> str:
+        """The ``<html>`` tag Sphinx writes at the top of every page, naming the book's language.
+
+        Sphinx's EPUB pages name none (``Epub3Builder.html_tag``); a reading system, and
+        a screen reader choosing its voice, need it, as ``lang`` and ``xml:lang`` alike.
+        """
+        reaches.check("Sphinx EPUB navigation and pages")
+        lang = escape(self.config.epub_language, quote=True)
+        return (
+            '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"'
+            f' lang="{lang}" xml:lang="{lang}">'
+        )
+
+    @contextmanager
+    def _our_templates(self) -> Iterator[None]:
+        # Sphinx renders content.opf and nav.xhtml from the templates in template_dir, and
+        # reads nothing else there while doing so: ours stand in meanwhile.
+        self.template_dir = EPUB_TEMPLATES
+        try:
+            yield
+        finally:
+            del self.template_dir
 
     def build_epub(self) -> None:
         """Zip the book with every entry dated ``SOURCE_DATE_EPOCH``, so two builds of one commit are one file.
@@ -105,6 +177,14 @@ class EpubBuilder(Epub3Builder):
         metadata["sources"] = [escape(source) for source in dc.sources]
         # The edition's date is when it was published; dcterms:modified stays the build's (source) date.
         metadata["issued"] = escape(dc.date) if dc.date else metadata["date"]
+        pages = [
+            path.read_text("utf-8", errors="replace")
+            for path in sorted(Path(self.outdir).rglob("*" + self.out_suffix))
+            if path.name != "nav" + self.out_suffix
+        ]
+        summary = accessibility(pages, has_index=bool(self.use_index))
+        metadata["accessibility"] = {k: escape(v) if isinstance(v, str) else v for k, v in summary.items()}
+        metadata["certified_by"] = escape(book.editor or self.config.epub_publisher or "")
         return metadata
 
     def toc_metadata(self, level: int, navpoints: list[Any]) -> dict[str, Any]:
@@ -119,15 +199,17 @@ class EpubBuilder(Epub3Builder):
         # With epub_use_index, Sphinx appends the index to the spine itself; when
         # the contents list it too, it would be there twice, which EPUB forbids.
         # The navigation document, built later from the same list, keeps it.
-        # Sphinx renders content.opf from the template in template_dir, and
-        # reads nothing else there while doing so: ours stands in meanwhile.
-        self.template_dir = EPUB_TEMPLATES
         everything = self.refnodes
         try:
             if self.use_index:
                 index = "genindex" + self.out_suffix
                 self.refnodes = [r for r in everything if r["refuri"] != index]
-            return super().build_content()
+            with self._our_templates():
+                return super().build_content()
         finally:
             self.refnodes = everything
-            del self.template_dir
+
+    def build_navigation_doc(self) -> None:
+        reaches.check("Sphinx EPUB navigation and pages")
+        with self._our_templates():
+            return super().build_navigation_doc()

@@ -1,7 +1,8 @@
 """The PDF, as LaTeX for LuaLaTeX: the title page, the fonts, escaping that keeps every character.
 
 * the page (:mod:`essaybook.typeset`'s ``essaybook.sty`` and ``essaybook.lua``)
-  and the fonts (:mod:`essaybook.typeset.fonts`) in the preamble;
+  and the fonts (:mod:`essaybook.typeset.fonts`) in the preamble: only those
+  the book's characters need, chosen when the LaTeX is written;
 * a title page naming the essays' authors, the editors as editors, the
   edition and its date, and the PDF's document information (authors only);
 * text escaped as Sphinx escapes it, except the characters Sphinx would
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -27,13 +29,16 @@ from sphinx.util import texescape
 from sphinx.util.texescape import escape as tex_escape
 from sphinx.writers.latex import LaTeXTranslator as SphinxLaTeXTranslator
 
+from ..core.memo import MEMO_FOLDER, Memo
+from ..core.pipeline import book_code_points
 from ..core.reading import human_date
 from ..typeset import TEXINPUTS
-from ..typeset.fonts import latex_fonts
+from ..typeset.coverage import installed_coverage
+from ..typeset.fonts import FontChoice, choose_fonts, latex_fonts
 from . import reaches
 from .assembled import by_page
 from .config import set_default
-from .conversion import book_authors, book_metadata
+from .conversion import book_authors, book_metadata, paths
 
 __all__ = ["LaTeXBuilder", "LaTeXTranslator", "configure_latex", "latex_title_page", "pdf_escape", "title_page"]
 
@@ -115,7 +120,7 @@ def configure_latex(app: Sphinx, config: Config) -> None:
     elements = config.latex_elements
     for key, value in _LATEX_ELEMENTS.items():
         elements.setdefault(key, value)
-    elements.setdefault("fontpkg", latex_fonts())
+    # "fontpkg" (the fonts) is chosen when the LaTeX is written, from the book's characters (LaTeXBuilder).
     elements.setdefault("maketitle", latex_title_page(page))
     elements["preamble"] = r"\usepackage{essaybook}" + "\n" + elements.get("preamble", "")
     config.latex_additional_files = [
@@ -130,6 +135,22 @@ def configure_latex(app: Sphinx, config: Config) -> None:
         "latex_documents",
         [(config.root_doc, filename, pdf_escape(book.title), authors, "manual")],
     )
+
+
+def book_characters(app: Sphinx) -> frozenset[int]:
+    """Every character the PDF may print: the book's (counted by the core), its own pages', its title page's."""
+    seeds_dir, conf_dir, out_dir = paths(app)
+    chars = set(book_code_points(seeds_dir, conf_dir))
+    for doc in sorted(app.env.found_docs):
+        page = Path(app.env.doc2path(doc))
+        if out_dir not in page.parents:  # the generated pages hold the seeds' and conf/'s characters
+            chars.update(map(ord, page.read_text("utf-8", "replace")))
+    # Sphinx's own words ("Contents", "Index") are ASCII; the title page's are the editors'.
+    page = title_page(app)
+    words = [page.get(key) or "" for key in ("title", "subtitle", "editor", "edition", "date")]
+    chars.update(map(ord, "".join(map(str, [*words, *page["authors"], "·"]))))
+    chars.update(range(0x20, 0x7F))
+    return frozenset(chars)
 
 
 def check_latex_engine(app: Sphinx) -> None:
@@ -204,6 +225,27 @@ class LaTeXBuilder(latex.LaTeXBuilder):
     """
 
     default_translator_class = LaTeXTranslator
+
+    def __init__(self, app: Sphinx, env: Any) -> None:
+        super().__init__(app, env)
+        self._sphinx = app  # Builder.app is deprecated (Sphinx 9); the fonts need the project's paths
+
+    def update_context(self) -> None:
+        super().update_context()
+        if "fontpkg" not in self.config.latex_elements:
+            self.context["fontpkg"] = latex_fonts(self.font_choice())
+
+    def font_choice(self) -> FontChoice:
+        """The fonts this book needs: those of its seeds' and editorial layer's characters, and of its own pages.
+
+        Besides those, the PDF prints the hand-written pages of the project
+        (``docs/*.md``), the title page and Sphinx's own words (all in
+        :func:`book_characters`).
+        """
+        memo = Memo(Path(self.doctreedir) / MEMO_FOLDER)
+        choice = choose_fonts(book_characters(self._sphinx), installed_coverage(memo))
+        memo.save()
+        return choice
 
     def copy_support_files(self) -> None:
         super().copy_support_files()

@@ -9,6 +9,14 @@ script moves anything.
   and selecting or copying the text never copies it; its accessible name
   says "Paragraph 4". It is added when the page is written, so the doctree,
   the search index and the other formats hold only the author's words.
+* A note's marker is drawn the same way: an empty ``<a>`` linking to the
+  note, its number in ``data-n`` (CSS writes "[3]"), its accessible name
+  "Note 3". The number is no text of the page, so a copied paragraph, the
+  page's text, Read the Docs' search index (which reads the HTML) and
+  every reader's search hold the author's words as written, never
+  ``state[3].``; in the EPUB it reads as one number, bracketed once.
+  Sphinx's own index is built from the doctree, where the marker keeps its
+  number: the ``no-search`` class keeps it out (:class:`MarksOutOfSearch`).
 * On web pages (not the EPUB, whose readers show notes as pop-ups, nor the
   PDF, which prints them as footnotes) each note is moved from the foot of
   the page to just after the paragraph that holds its marker. That is where
@@ -28,12 +36,20 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.writers.html5 import HTML5Translator
 
 from .a11y import CAPTION_LEVEL
 
-__all__ = ["BookHTMLTranslator", "MarginsMixin", "SideNotes", "add_margin_styles", "paragraph_number"]
+__all__ = [
+    "BookHTMLTranslator",
+    "MarginsMixin",
+    "MarksOutOfSearch",
+    "SideNotes",
+    "add_margin_styles",
+    "paragraph_number",
+]
 
 STATIC = Path(__file__).resolve().parent / "web_static"
 WEB_BUILDERS = ("html", "dirhtml", "singlehtml")
@@ -51,6 +67,22 @@ def paragraph_number(paragraph: nodes.Element) -> int | None:
         if m := PARAGRAPH_ID.fullmatch(ident):
             return int(m["n"])
     return None
+
+
+class MarksOutOfSearch(SphinxTransform):
+    """Keep note markers' numbers out of Sphinx's search index, which indexes the doctree's text.
+
+    Sphinx skips any element of class ``no-search`` when it collects a page's
+    words; without it every marker's number would be a word of the page.
+    """
+
+    # After docutils numbers the footnotes (Footnotes, 620), so every marker has its label.
+    default_priority = 700
+
+    def apply(self, **kwargs: Any) -> None:
+        for ref in self.document.findall(nodes.footnote_reference):
+            if "no-search" not in ref["classes"]:
+                ref["classes"].append("no-search")
 
 
 class SideNotes(SphinxPostTransform):
@@ -111,6 +143,24 @@ class MarginsMixin:
             self.body.append(  # type: ignore[attr-defined]
                 f'<a class="para-num" href="#{node["ids"][0]}" aria-label="Paragraph {n}" data-n="{n}"></a>'
             )
+
+    def visit_footnote_reference(self, node: nodes.footnote_reference) -> None:
+        # The number is an attribute CSS draws, not text: see the module's docstring. No "brackets"
+        # class either, whose stylesheets (Sphinx's EPUB one) would bracket it a second time.
+        number = node.astext()
+        self.body.append(  # type: ignore[attr-defined]
+            self.starttag(
+                node,
+                "a",
+                suffix="",
+                classes=["footnote-reference"],
+                role="doc-noteref",
+                href="#" + node["refid"],
+                **{"aria-label": f"Note {number}", "data-n": number},
+            )
+            + "</a>"
+        )
+        raise nodes.SkipNode
 
     def starttag(
         self, node: nodes.Node, tagname: str, suffix: str = "\n", empty: bool = False, **attributes: Any

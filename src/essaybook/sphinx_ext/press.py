@@ -97,10 +97,14 @@ def load_after(app: Sphinx) -> None:
     Order matters where handlers share a priority: the 404 page's and the
     OpenGraph handlers run after the press's (navigation, descriptions).
     """
-    # Deferred scripts run after searchtools.js and before the search page starts
-    # its query. Priority 800 is where conf.py's html_css_files and html_js_files
-    # go, after every extension's and the theme's: a book's own, added there, follow ours.
+    # Priority 800 is where conf.py's html_css_files and html_js_files go, after every
+    # extension's and the theme's: a book's own, added there, follow ours.
     app.add_css_file("essaybook.css", priority=800)
+    # On Read the Docs the sidebar's search field opens Read the Docs' own search (its
+    # addons, when their search is on): not deferred, to be listening before they report.
+    app.add_js_file("essaybook-readthedocs.js", priority=800)
+    # Previews of terms and notes, and search results that land on the matching paragraph:
+    # deferred, so they run after searchtools.js and before the search page starts its query.
     app.add_js_file("essaybook-previews.js", priority=800, defer="defer")
     app.add_js_file("essaybook-search.js", priority=800, defer="defer")
     app.connect("config-inited", config_inited, priority=450)

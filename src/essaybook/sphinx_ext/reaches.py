@@ -155,6 +155,27 @@ def _epub_package_template() -> str | None:
     )
 
 
+# Sphinx's EPUB 3 navigation template, as the one in templates/epub3 was made from.
+_NAV_TEMPLATE = "de16ebbb2802c7785776600e34bd6c5103b92a82eadc4bd1944448ea90227757"
+
+
+def _epub_navigation_and_pages() -> str | None:
+    text = _read("sphinx", "templates", "epub3", "nav.xhtml.jinja")
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != _NAV_TEMPLATE:
+        return "its navigation template (templates/epub3/nav.xhtml.jinja) changed: bring ours up to date with it"
+    from sphinx.builders.epub3 import Epub3Builder
+
+    found = _missing(
+        _source(Epub3Builder.build_navigation_doc), ["self.template_dir / 'nav.xhtml.jinja'"], "build_navigation_doc"
+    )
+    if found:
+        return found
+    found = _missing(
+        _source(Epub3Builder.prepare_writing), ["self.globalcontext['html_tag'] = self.html_tag"], "prepare_writing"
+    )
+    return found or _missing(_read("sphinx", "themes", "basic", "layout.html"), ["{{ html_tag }}"], "basic/layout.html")
+
+
 def _latex_xindy() -> str | None:
     found = _missing(_read("sphinx", "texinputs", "Makefile.jinja"), ["export XINDYOPTS = "], "its LaTeX Makefile")
     return found or _missing(_read("sphinx", "texinputs", "latexmkrc.jinja"), ["$ENV{'XINDYOPTS'}"], "its latexmkrc")
@@ -217,6 +238,17 @@ REACHES: tuple[Reach, ...] = (
         "template_dir and refnodes while build_content runs",
         "the package's metadata comes only from that template, which has no blocks to extend",
         _epub_package_template,
+    ),
+    Reach(
+        "Sphinx EPUB navigation and pages",
+        "sphinx",
+        ">=8.2,<9.1",
+        "essaybook.sphinx_ext.epub",
+        "Sphinx's nav.xhtml template (ours is it with the table of contents' ARIA role), read from "
+        "template_dir by build_navigation_doc, and Epub3Builder.html_tag, the <html> tag of every page",
+        "Sphinx's EPUB pages name no language and its navigation no role (EPUB Accessibility 1.1 asks for "
+        "both), and neither comes from a template block or a setting",
+        _epub_navigation_and_pages,
     ),
     Reach(
         "Sphinx latexmkrc",

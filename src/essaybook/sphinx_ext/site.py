@@ -5,6 +5,9 @@
 * every page is described by the book's description, for search engines and
   link previews (``description`` and OpenGraph), unless ``conf.py`` sets one;
 * the 404 page's scripts are rooted where its links are;
+* every page names the version of Read the Docs' addons API it reads, so
+  that on Read the Docs the sidebar's search can hand over to theirs
+  (``static/essaybook-readthedocs.js``);
 * ``robots.txt`` at the site's root, naming the sitemap when the site's
   address is known.
 """
@@ -21,7 +24,7 @@ from sphinx.config import Config
 from .config import set_default
 from .conversion import book_metadata
 
-__all__ = ["config_inited", "html_page_context", "page_language", "write_robots"]
+__all__ = ["config_inited", "html_page_context", "page_language", "readthedocs_addons", "write_robots"]
 
 
 def config_inited(app: Sphinx, config: Config) -> None:
@@ -59,6 +62,19 @@ def html_page_context(app: Sphinx, pagename: str, templatename: str, context: di
     meta = dict(context.get("meta") or {})
     meta.setdefault("og:description", description)
     context["meta"] = meta
+
+
+# The version of Read the Docs' addons API whose data the page reads (essaybook-readthedocs.js):
+# the addons hand a page their data only when it names the version it reads.
+READTHEDOCS_ADDONS_API = "1"
+
+
+def readthedocs_addons(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Let a web page read Read the Docs' addons' data, to know whether their search is on."""
+    if app.builder.name.startswith("epub"):
+        return
+    tag = f'<meta name="readthedocs-addons-api-version" content="{READTHEDOCS_ADDONS_API}" />'
+    context["metatags"] = (context.get("metatags") or "") + "\n" + tag
 
 
 def write_robots(app: Sphinx, exception: Exception | None) -> None:

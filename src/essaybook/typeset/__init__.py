@@ -36,5 +36,6 @@ PDF_PACKAGES: tuple[str, ...] = (
     "fontconfig",
     "fonts-noto-core",
     "fonts-noto-cjk",
+    "fonts-noto-mono",
     "fonts-symbola",
 )

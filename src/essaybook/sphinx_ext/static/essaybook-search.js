@@ -10,6 +10,8 @@
  *     pages behind the summaries two at a time,
  *   - keeps only the pages that hold every quoted phrase of the query
  *     ("one hell of a" matches those words in that order, not each word anywhere),
+ *     checking a large book's glossary entries against their definitions in the
+ *     index's pieces rather than fetching the glossary page,
  *   - centres the summary of each result on the phrase,
  *   - shows a glossary entry's definition as the summary of a glossary result,
  *   - adds `?find=<query>` to every result link.
@@ -478,6 +480,17 @@
     }
   };
 
+  const isTerm = (result) => result[6] === "object" && String(result[2]).startsWith("#term-");
+
+  /** A glossary entry's definition from the index's pieces (a large book), or null: then its page has it. */
+  const knownDefinition = (result) =>
+    manifestUrl
+      ? fetchJSON("manifest.json")
+          .then((m) => (m.definitions ? fetchJSON(m.definitions) : {}))
+          .then((definitions) => definitions[result[0] + result[2]] || null)
+          .catch(() => null)
+      : Promise.resolve(null);
+
   /** One result as Sphinx lists it, with ?find= on its link and a summary from its page (or definition). */
   const showItem = (result, highlightTerms) => {
     const [docName, title, anchor, descr, score, , kind] = result;
@@ -496,7 +509,7 @@
       item.appendChild(document.createElement("span")).textContent = ` (${descr})`;
       highlight(item, highlightTerms);
     }
-    if (kind === "object" && anchor.startsWith("#term-")) {
+    if (isTerm(result)) {
       // A glossary entry: its definition is the summary, from the manifest when
       // the index is in pieces (a large book's glossary page weighs megabytes).
       const fromPage = () =>
@@ -507,11 +520,7 @@
           const first = dd && dd.querySelector("p");
           if (first) item.appendChild(summaryParagraph(first.textContent.replace(/\s+/g, " ").trim(), 0));
         });
-      const known = manifestUrl
-        ? fetchJSON("manifest.json")
-            .then((m) => (m.definitions ? fetchJSON(m.definitions) : {}))
-            .then((definitions) => definitions[docName + anchor])
-        : null;
+      const known = knownDefinition(result);
       Promise.resolve(known).then((text) => (text ? item.appendChild(summaryParagraph(text, 0)) : fromPage()));
     } else if (!descr && DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY) {
       fetchPage(requestUrl).then((doc) => {
@@ -536,6 +545,13 @@
           i,
           (manifestUrl ? resolve(results[i]) : Promise.resolve(results[i])).then(async (result) => {
             if (!phrases.length) return { result, keep: true };
+            // A glossary entry of a large book is checked against its term and definition, from the
+            // index's pieces: its page lists every place the term is used, and weighs far more.
+            const definition = isTerm(result) ? await knownDefinition(result) : null;
+            if (definition) {
+              const text = `${result[1]} ${definition}`;
+              return { result, keep: phrases.every((p) => phraseRegExp(p).test(text)) };
+            }
             const doc = await fetchPage(resultUrl(result[0]));
             const fixed = [...result];
             // An anchor the page does not have (a "see" entry) leads to the page itself.
