@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from copy import deepcopy
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -121,7 +122,8 @@ def config_inited(app: Sphinx, config: Config) -> None:
     _keep_smartquotes_off(config)
     for name, value in DEFAULTS.items():
         if name in config:  # sitemap_* only where the sitemap is loaded
-            set_default(config, name, value)
+            # A copy: an extension that appends to a list changes this build's, not the next one's.
+            set_default(config, name, deepcopy(value))
     config.myst_enable_extensions = _with_syntax(config.myst_enable_extensions)
     for key, value in LATEX_ELEMENTS.items():
         config.latex_elements.setdefault(key, value)
