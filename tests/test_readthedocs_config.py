@@ -5,8 +5,10 @@ builds; check-jsonschema (a test requirement) ships a copy of that schema,
 taken from readthedocs.org (``check_jsonschema/builtin_schemas/vendor/
 readthedocs.json``, with its licence beside it). The PDF's TeX packages and
 fonts are listed once for the tests, in ``.ci/system-packages``, and Read the
-Docs' ``build.apt_packages`` must name the same ones; every font the PDF
-falls back through (``essaybook.typeset.fonts``) must be installed, by one of them.
+Docs' ``build.apt_packages`` must name the same ones, which are
+``essaybook.typeset.PDF_PACKAGES``, the list every new book's file names; every
+font the PDF falls back through (``essaybook.typeset.fonts``) must be installed,
+by one of them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from essaybook.typeset import PDF_PACKAGES
 from essaybook.typeset.fonts import pdf_fonts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,6 +61,11 @@ def test_read_the_docs_installs_what_the_pdf_needs() -> None:
     assert sorted(apt) == sorted(pdf)
     # Read the Docs takes package names only (no versions, options or URLs).
     assert all(re.fullmatch(r"[a-z0-9][a-z0-9.+-]+", name) for name in apt)
+
+
+def test_the_pdf_packages_are_one_list_every_book_shares() -> None:
+    # essaybook new writes the same list into each new book's .readthedocs.yaml (tests/test_new.py).
+    assert CONFIG["build"]["apt_packages"] == list(PDF_PACKAGES)
 
 
 def test_every_font_the_pdf_uses_is_installed_by_a_listed_package() -> None:

@@ -147,8 +147,8 @@ def test_zotero_finds_the_essay_and_the_edition_on_their_pages(site: Path) -> No
         assert SITE in (site / "_cite" / name).read_text("utf-8")
 
 
-def test_conf_py_names_the_pdf_read_the_docs_serves(monkeypatch: pytest.MonkeyPatch) -> None:
-    import runpy
+def test_the_press_names_the_pdf_read_the_docs_serves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sphinx.testing.util import SphinxTestApp
 
     environ = {
         "READTHEDOCS": "True",
@@ -158,10 +158,18 @@ def test_conf_py_names_the_pdf_read_the_docs_serves(monkeypatch: pytest.MonkeyPa
     }
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
-    conf = runpy.run_path(str(ROOT / "docs" / "conf.py"))
-    assert conf["essaybook_pdf_url"] == "https://essaybook.example.org/_/downloads/en/latest/pdf/"
+    docs = copy_project(tmp_path / "rtd") / "docs"
+    app = SphinxTestApp("html", srcdir=docs)
+    try:
+        assert app.config.essaybook_pdf_url == "https://essaybook.example.org/_/downloads/en/latest/pdf/"
+    finally:
+        app.cleanup()
     monkeypatch.delenv("READTHEDOCS")
-    assert runpy.run_path(str(ROOT / "docs" / "conf.py"))["essaybook_pdf_url"] == ""
+    app = SphinxTestApp("html", srcdir=docs)
+    try:
+        assert app.config.essaybook_pdf_url == ""
+    finally:
+        app.cleanup()
 
 
 # --- a local build, which has no address ------------------------------------------------

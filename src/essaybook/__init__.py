@@ -7,6 +7,7 @@ The package draws the pipeline:
 * :mod:`essaybook.typeset` is the print side: the TeX inputs and the fonts;
 * :mod:`essaybook.sphinx_ext` is the Sphinx extension, and the only place
   that touches Sphinx, docutils, furo or MyST-Parser;
+* :mod:`essaybook.project` is the book ``essaybook new`` starts;
 * :mod:`essaybook.cli` is the command line (``python -m essaybook``).
 
 ``pyproject.toml``'s import-linter contracts keep it so (``make lint``).

@@ -1,5 +1,7 @@
-"""The command line: check and convert without Sphinx, publish a finished build.
+"""The command line: start a book, check and convert without Sphinx, publish a finished build.
 
+``new`` starts a book (:mod:`essaybook.project` writes it); ``schemas``
+writes the press's JSON Schemas where a book's ``#:schema`` lines point.
 ``check`` validates every seed and the editorial layer and prints every
 problem (exit 1 if any), then what an editor should look at though nothing
 is wrong (:mod:`essaybook.core.lint`), as warnings (exit 0, or 1 with
@@ -12,7 +14,10 @@ only the files that changed; ``clean`` removes generated pages.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .core.problems import ProblemsError
@@ -73,9 +78,100 @@ def cmd_clean(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    """Write a new book into a new or empty folder; 2 for a folder in use or an answer that cannot be used."""
+    from . import project
+
+    folder: Path = args.folder
+    ask = sys.stdin.isatty()
+    try:
+        # Before any question: an answer is no use for a folder new will not write into.
+        project.check_folder(folder, force=args.force)
+        title = _answer(args.title, "title", "Title of the book", lambda s: project.check_name(s, "title"), ask)
+        author = _answer(args.author, "author", "Author of the essays", lambda s: project.check_name(s, "author"), ask)
+        language = _answer(
+            args.language, "language", "Language (a tag: en, fr, pt-BR)", project.check_language, ask, "en"
+        )
+        press = project.check_name(args.press, "press requirement") if args.press is not None else None
+        requirement = press or project.press_requirement()
+        book = project.NewBook(title, author, language, _this_year(), requirement)
+        replaced = project.write_book(folder, project.book_files(book), force=args.force)
+    except (ValueError, project.FolderNotEmpty) as err:
+        print(f"error: {err}. Nothing was written.", file=sys.stderr)
+        return 2
+    except (EOFError, KeyboardInterrupt):
+        print("\nNothing was written.", file=sys.stderr)
+        return 2
+    project.write_schemas(folder)
+    print(f"Wrote the book “{title}” into {folder}/ with essaybook {project.press_version()}.")
+    if replaced:
+        print(f"  Replaced: {', '.join(replaced)}")
+    print(f"  seeds/{project.SAMPLE_ESSAY} is a placeholder essay: replace it with your own (README.md says how).")
+    print(f"  requirements.txt names the press as: {requirement}")
+    if " @ file:" in requirement:
+        print("  That is a file on this machine: to build elsewhere (Read the Docs too), see requirements.txt.")
+    print(f"Next:\n  cd {folder}\n  make html")
+    return 0
+
+
+def _answer(
+    given: str | None, flag: str, prompt: str, check: Callable[[str], str], ask: bool, default: str | None = None
+) -> str:
+    """The value given on the command line, else asked for in a terminal, else the default."""
+    if given is not None:
+        return check(given)
+    if not ask:
+        if default is not None:
+            return default
+        raise ValueError(f"give --{flag} (there is no terminal to ask in)")
+    while True:
+        answer = input(f"{prompt}{f' [{default}]' if default else ''}: ")
+        if not answer.strip() and default is not None:
+            return default
+        try:
+            return check(answer)
+        except ValueError as err:
+            print(f"  {err}", file=sys.stderr)
+
+
+def _this_year() -> int:
+    # SOURCE_DATE_EPOCH, when set, stands for "now" (https://reproducible-builds.org/specs/source-date-epoch/).
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return datetime.fromtimestamp(int(epoch), UTC).year if epoch.isdigit() else date.today().year
+
+
+def cmd_schemas(args: argparse.Namespace) -> int:
+    from .project import SCHEMAS, write_schemas
+
+    changed = write_schemas(args.book)
+    where = args.book / SCHEMAS
+    print(
+        f"{where}: {len(changed)} schema{'' if len(changed) == 1 else 's'} written"
+        if changed
+        else f"{where}: up to date"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="essaybook", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("new", help="start a book in a new folder: essays, editorial layer, pages, Makefile, README")
+    p.add_argument("folder", type=Path, help="the new book's folder (new or empty)")
+    p.add_argument("--title", help="the book's title (asked for in a terminal)")
+    p.add_argument("--author", help="the essays' author, who edits the book (asked for in a terminal)")
+    p.add_argument("--language", help="the book's language, a tag such as en, fr or pt-BR (default: en)")
+    p.add_argument(
+        "--press",
+        metavar="REQUIREMENT",
+        help="how requirements.txt names the press, e.g. 'essaybook @ git+https://…@v1.0' "
+        "(default: where this press was installed from)",
+    )
+    p.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    p.set_defaults(func=cmd_new)
+    p = sub.add_parser("schemas", help="write the press's JSON Schemas where a book's #:schema lines point")
+    p.add_argument("--book", type=Path, default=Path("."), help="the book's folder (default: .)")
+    p.set_defaults(func=cmd_schemas)
     p = sub.add_parser("check", help="validate seeds and conf/, print every problem and what editors should look at")
     _common(p)
     p.add_argument("--strict", action="store_true", help="fail (exit 1) on findings for the editors, too")

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-__all__ = ["JsonLocator", "TomlLocator", "check", "schema_path"]
+__all__ = ["JsonLocator", "TomlLocator", "check", "schema_path", "schema_texts"]
 
 _TYPE_NAMES = {
     "string": "text",
@@ -70,6 +70,14 @@ def _validator(name: str) -> Draft202012Validator:
 def schema_path(name: str) -> str:
     """Where a schema lies in the package, for the ``#:schema`` line of a file in ``conf/``."""
     return f"src/essaybook/core/schemas/{name}.schema.json"
+
+
+def schema_texts() -> dict[str, str]:
+    """Every schema as the package holds it, by file name (``book.schema.json``, …)."""
+    folder = resources.files(__package__).joinpath("schemas")
+    return {
+        f.name: f.read_text("utf-8") for f in sorted(folder.iterdir(), key=lambda f: f.name) if f.name.endswith(".json")
+    }
 
 
 # --- locating ------------------------------------------------------------------------

@@ -18,7 +18,11 @@ module:
   :mod:`.navigation` (the sidebar, resolved once), :mod:`.site` (language,
   description, robots.txt), :mod:`.search` (the index in shards, Pagefind);
 * each builder's extras: :mod:`.epub`, :mod:`.latex` (with
-  :mod:`essaybook.typeset`), and :mod:`.assembled` (the single page and LaTeX).
+  :mod:`essaybook.typeset`), and :mod:`.assembled` (the single page and LaTeX);
+* :mod:`.press`: what else a book gets by naming the extension (MyST-Parser,
+  OpenGraph, the 404 page, the sitemap; the press's stylesheet, scripts and
+  templates; defaults for the settings a book rarely changes), so its
+  ``conf.py`` can be one line.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from . import (
     margins,
     navigation,
     paging,
+    press,
     site,
 )
 from .search import kept_entries, pagefind, shards
@@ -56,6 +61,7 @@ ENV_VERSION = 4
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    press.load_before(app)
     config.register(app)
 
     app.add_node(
@@ -143,6 +149,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", shards.build_finished)
     app.connect("build-finished", pagefind.build_finished)
     app.connect("build-finished", site.write_robots)
+    press.load_after(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

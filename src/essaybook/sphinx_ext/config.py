@@ -52,7 +52,7 @@ VALUES: tuple[Value, ...] = (
     # writes both: no page needs reading or writing again ("").
     Value("essaybook_search", "auto", "", ENUM("auto", "whole", "sharded"), "whole index, shards, or by size"),
     Value("essaybook_search_whole_max", 50_000, "", frozenset({int}), "the largest index loaded whole, in bytes"),
-    # Where the PDF of this version is served (docs/conf.py sets it on Read the Docs); "" for none.
+    # Where the PDF of this version is served (the press sets it on Read the Docs: press.py); "" for none.
     Value("essaybook_pdf_url", "", "html", frozenset({str}), "the PDF's address, named in the citation tags"),
     Value("essaybook_description", "", "html", frozenset({str}), "every web page's description"),
 )

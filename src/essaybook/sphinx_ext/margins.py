@@ -66,7 +66,7 @@ __all__ = [
     "visit_sidenote_fold",
 ]
 
-STATIC = Path(__file__).resolve().parent / "static"
+STATIC = Path(__file__).resolve().parent / "web_static"
 WEB_BUILDERS = ("html", "dirhtml", "singlehtml")
 
 PARAGRAPH_ID = re.compile(r"[a-z][a-z0-9-]*-p(?P<n>[0-9]+)")

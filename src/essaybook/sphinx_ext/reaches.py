@@ -205,7 +205,7 @@ REACHES: tuple[Reach, ...] = (
         "furo search template",
         "furo",
         ">=2024.8.6,<2026",
-        "docs/_templates/search.html",
+        "essaybook/sphinx_ext/templates/html/search.html",
         "furo's search.html adds searchindex.js in its scripts block, which a sharded index skips (super.super())",
         "no template variable turns the whole index off",
         _furo_search_template,
@@ -214,7 +214,7 @@ REACHES: tuple[Reach, ...] = (
         "Sphinx searchtools.js",
         "sphinx",
         ">=8.2,<9.1",
-        "docs/_static/essaybook-search.js",
+        "essaybook/sphinx_ext/static/essaybook-search.js",
         "Search._index, setIndex, stopPulse, _parseQuery, _performSearch and its result tuple",
         "Sphinx's search has no API for an index loaded in pieces; our script runs Sphinx's own query and "
         "scoring on the pieces a query needs",

@@ -7,7 +7,7 @@
 * the 404 page's scripts are rooted where its links are;
 * every page names the version of Read the Docs' addons API it reads, so
   that on Read the Docs the sidebar's search can hand over to theirs
-  (``docs/_static/essaybook-readthedocs.js``);
+  (``static/essaybook-readthedocs.js``);
 * ``robots.txt`` at the site's root, naming the sitemap when the site's
   address is known.
 """
