@@ -18,13 +18,13 @@ from pybtex.database import parse_string
 
 from essaybook.core import how_to_cite as citation
 from essaybook.core.bibliography import Bibliography, runs
-from essaybook.core.edition import Book, Chapter, EssayConf, PartPlan, Publication
+from essaybook.core.edition import Book, Chapter, EssayConf, PartPlan, Publication, Rights
 from essaybook.core.seeds import Essay, Paragraph
 
 BOOK = Book(
     title="A Book {of} 100% Essays & Notes",
-    copyright="2026, Editors",
     version="2.1",
+    rights=Rights("The Essay Book editors", "2026", "CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
     editor="The Essay Book editors",
     language="en-GB",
     date="2026-12-03",
@@ -183,7 +183,7 @@ def test_bibtex_parses_with_pybtex_and_says_what_the_item_says(items: list[dict]
     ],
 )
 def test_bibtex_escapes_what_latex_and_bibtex_would_read_as_markup(title: str, field: str) -> None:
-    item = citation.edition_item(Book(title=title, copyright="c", version="1"), [])
+    item = citation.edition_item(Book(title=title, version="1"), [])
     (entry,) = parse_string(citation.bibtex(item), "bibtex").entries.values()
     assert entry.fields["title"] == field
 

@@ -45,7 +45,7 @@ BOOK_TOML = """[book]
 title = "Essays in Every Script"
 subtitle = "The hostile seeds and the scripts corpus"
 editor = "The Essay Book editors"
-copyright = "2026, The Essay Book editors"
+rights = { holder = "The Essay Book editors", year = "2026" }
 version = "3.0"
 
 [essays."001-cyrillic.txt"]

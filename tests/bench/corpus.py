@@ -89,6 +89,11 @@ def make_corpus(dest: Path, n: int, seed: int = 0) -> Path:
                 f'[essays."{name}".first_published]\n'
                 + "".join(f"{k} = {_toml_str(v)}\n" for k, v in essay_conf["first_published"].items())
             )
+        if "rights" in essay_conf:
+            out.append(
+                f'[essays."{name}".rights]\n'
+                + "".join(f"{k} = {_toml_str(v)}\n" for k, v in essay_conf["rights"].items())
+            )
         for part in essay_conf.get("parts", []):
             out.append(
                 f'[[essays."{name}".parts]]\ntitle = {_toml_str(part["title"])}\n'

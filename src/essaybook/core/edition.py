@@ -42,6 +42,7 @@ __all__ = [
     "Part",
     "PartPlan",
     "Publication",
+    "Rights",
     "Source",
     "Term",
     "essay_slug",
@@ -61,10 +62,33 @@ LAYOUTS = ("auto", "one-page", "pages")
 
 
 @dataclass(frozen=True)
+class Rights:
+    """Who holds the copyright in a work, and the licence or permission it is published under, as far as known.
+
+    The editors' rights cover what they add (part titles, notes, glossary,
+    timeline, apparatus); each essay's are its own, usually its author's. A
+    licence or permission is only ever what the editors were given: an empty
+    one means none is known, never a default.
+    """
+
+    holder: str = ""
+    year: str = ""
+    licence: str = ""
+    licence_url: str = ""
+    permission: str = ""
+    public_domain: bool = False
+
+    @property
+    def stated(self) -> bool:
+        """Whether there is anything to state: a holder and year, or the public domain."""
+        return self.public_domain or bool(self.holder and self.year)
+
+
+@dataclass(frozen=True)
 class Book:
     title: str
-    copyright: str
     version: str
+    rights: Rights = Rights()
     subtitle: str = ""
     editor: str = ""
     language: str = "en"
@@ -102,6 +126,7 @@ class EssayConf:
     first_published: Publication | None = None
     parts: tuple[Part, ...] = ()
     line: int = 0
+    rights: Rights | None = None  # None: book.toml states no rights for the essay (the lint says so)
 
 
 @dataclass(frozen=True)
@@ -458,7 +483,9 @@ def _read_book_file(conf_dir: Path, display_dir: str, problems: list[Problem], m
     if f is None:
         return None
     data = f.data
-    book = Book(**data["book"]) if f.ok("book") and isinstance(data.get("book"), dict) else None
+    book = None
+    if f.ok("book") and isinstance(data.get("book"), dict):
+        book = Book(**{**data["book"], "rights": _rights(data["book"]["rights"])})
     essays: dict[str, EssayConf] = {}
     essays_ok = () not in f.bad and ("essays",) not in f.bad
     for seed, entry in data.get("essays", {}).items() if essays_ok else ():
@@ -481,6 +508,18 @@ def _read_book_file(conf_dir: Path, display_dir: str, problems: list[Problem], m
                 )
             parts.append(Part(p["title"], p.get("starts", ""), pline))
         first = entry.get("first_published")
+        rights = _rights(entry["rights"]) if "rights" in entry else None
+        if rights is not None and not rights.stated:
+            problems.append(
+                Problem(
+                    f.display,
+                    f.line("essays", seed, "rights") or line,
+                    1,
+                    "conf.missing-key",
+                    f"the rights of {seed} name no holder and year",
+                    'give holder = "…" and year = "YYYY", or public_domain = true for an essay in the public domain',
+                )
+            )
         essays[seed] = EssayConf(
             seed,
             entry.get("slug", ""),
@@ -489,10 +528,15 @@ def _read_book_file(conf_dir: Path, display_dir: str, problems: list[Problem], m
             Publication(**first) if first is not None else None,
             tuple(parts),
             line,
+            rights,
         )
     if book is not None:
         _check_style(book, f, problems)
     return BookFile(book, essays) if book is not None else None
+
+
+def _rights(data: dict[str, Any]) -> Rights:
+    return Rights(**{k: v.strip() if isinstance(v, str) else v for k, v in data.items()})
 
 
 def _check_style(book: Book, f: _File, problems: list[Problem]) -> None:

@@ -12,8 +12,9 @@ still worth a look, each as a finding with a file, line, column and a
   resource should be looked for; one that has none can be acknowledged in
   ``conf/lint.toml``, with the reason, and an acknowledgement that no longer
   matches anything is itself reported (``lint.stale-acceptance``);
-* an essay without an author or a first publication in ``book.toml``
-  (``lint.no-author``, ``lint.no-first-publication``);
+* an essay without an author, a first publication or a rights statement in
+  ``book.toml`` (``lint.no-author``, ``lint.no-first-publication``,
+  ``lint.no-rights``);
 * quotation marks or brackets that a paragraph of a seed (or its title)
   opens and does not close, or closes without opening
   (``lint.unbalanced-quote``, ``lint.unbalanced-bracket``). This is a fact
@@ -156,6 +157,17 @@ def http_urls(
             line, column = places.at("sources.json", (index, "URL"), s.line)
             message = f"the source '{s.id}' is cited at an address without https: {s.url}"
             out.append((s.url, Problem(f"{conf}/sources.json", line, column, "lint.http-url", message, hint)))
+    licences = [(("book", "rights", "licence_url"), edition.book.rights.licence_url, "the editors' licence", 1)]
+    licences += [
+        (("essays", seed, "rights", "licence_url"), essay.rights.licence_url, f"the licence of {seed}", essay.line)
+        for seed, essay in edition.essays.items()
+        if essay.rights is not None
+    ]
+    for path, url, what, fallback in licences:
+        if _plain_http(url):
+            line, column = places.at("book.toml", path, fallback)
+            message = f"{what} is given at an address without https: {url}"
+            out.append((url, Problem(f"{conf}/book.toml", line, column, "lint.http-url", message, hint)))
     for seed, essay in edition.essays.items():
         first = essay.first_published
         if first is not None and _plain_http(first.url):
@@ -168,7 +180,7 @@ def http_urls(
 def missing_provenance(
     edition: Edition, essays: Sequence[Essay], texts: Mapping[str, str] | None = None, conf: str = "conf"
 ) -> list[Problem]:
-    """Essays whose author or first publication book.toml does not give."""
+    """Essays whose author, first publication or rights book.toml does not give."""
     places = _Places(texts or {})
     out = []
     for essay in essays:
@@ -195,6 +207,16 @@ def missing_provenance(
                     f"{essay.path} has no first publication: the book says there is no record of one",
                     f"give where and when it first appeared under {table}.first_published] "
                     f"in {conf}/book.toml, if it is known",
+                )
+            )
+        if entry is None or entry.rights is None:
+            out.append(
+                Problem(
+                    *where,
+                    "lint.no-rights",
+                    f"{essay.path} has no rights statement: the book says its copyright holder is not recorded",
+                    f'give its copyright holder and year under {table}.rights] in {conf}/book.toml (holder = "…", '
+                    'year = "YYYY"), and a licence or permission only if one is known',
                 )
             )
     return out

@@ -94,7 +94,8 @@ class _Citations:
             item = how_to_cite.public(self.by_file[name])
             # A blog or periodical given as "original-publisher" is printed by the styles as a
             # reprint's imprint ("Blog. Reprint."), which misleads: the text leaves it to the files.
-            item = {k: v for k, v in item.items() if k != "original-publisher"}
+            # No style prints "license", and the CSL processor warns of it: that too stays in the files.
+            item = {k: v for k, v in item.items() if k not in ("original-publisher", "license")}
             self._text[name] = Bibliography([item], self.book.citation_style, self.book.language).formatted[0].text
         return self._text[name]
 

@@ -41,6 +41,7 @@ from ..core.pipeline import Book, build_book, input_stats, seed_files
 from ..core.problems import ProblemsError
 from ..core.reading import human_date, reading_minutes
 from ..core.render import APPARATUS, UNKNOWN_AUTHOR, author_line, chapter_docs, names
+from ..core.rights import BookRights, book_rights
 from ..core.write import MANIFEST, write_pages
 from .config import set_default
 from .errors import fail
@@ -64,10 +65,12 @@ class State:
     slugs: dict[str, str]  # chapter page docname -> the essay's slug
     apparatus: list[str]  # the generated pages of the apparatus, e.g. ["glossary", "timeline", "sources"]
     citations: str  # a digest of all that the citations show: items, style, language, paragraph counts
+    rights: BookRights  # the essays' and the editors' rights statements
     convert: Callable[[], Book]  # the conversion, if the build needs the book and it was not made
     changed: set[str] = field(default_factory=set)
     reread: set[str] = field(default_factory=set)  # the pages read in this build
     new_tocs: set[str] = field(default_factory=set)  # read pages whose title or contents changed
+    rights_changed: bool = False  # every page's footer states them: all are written again
     converted: Book | None = None
 
     @property
@@ -100,6 +103,7 @@ def _facts(book: Book, prefix: str, base: str) -> dict[str, Any]:
         "slugs": {prefix + doc: c.slug for c in book.chapters for doc in chapter_docs(c)},
         "apparatus": [name for name in APPARATUS if f"{name}.md" in book.pages],
         "citations": digest(json.dumps(cited, sort_keys=True, ensure_ascii=False)),
+        "rights": book_rights(edition, book.chapters),
     }
 
 
@@ -207,7 +211,8 @@ def config_inited(app: Sphinx, config: Any) -> None:
     for name, value in (
         ("project", book.title),
         ("author", names(authors) or UNKNOWN_AUTHOR),
-        ("copyright", book.copyright),
+        # Sphinx's own copyright line names the editors' rights only; the pages say whose the essays are.
+        ("copyright", f"{book.rights.year}, {book.rights.holder}"),
         ("version", book.version),
         ("release", book.version),
         # Sphinx gets the language without its region: its catalogues for regions (en_GB) break

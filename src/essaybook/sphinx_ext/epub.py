@@ -3,7 +3,7 @@
 * metadata from ``conf/book.toml`` (description, publisher, a stable
   identifier, the language as BCP 47 spells it), unless ``conf.py`` sets it;
 * the edition's Dublin Core (authors, editors as editors, the edition's date,
-  each essay's first publication) in the package, from our ``content.opf``
+  each essay's first publication, each essay's rights and the editors') in the package, from our ``content.opf``
   template (``templates/epub3``);
 * EPUB 3 footnote semantics (``epub:type="noteref"``/``"footnote"``), so
   reading systems show a note as a pop-up rather than a jump;
@@ -87,6 +87,9 @@ class EpubBuilder(Epub3Builder):
         metadata["sources"] = [escape(source) for source in dc.sources]
         # The edition's date is when it was published; dcterms:modified stays the build's (source) date.
         metadata["issued"] = escape(dc.date) if dc.date else metadata["date"]
+        # Whose each part is: every essay's rights, by its title, and the editors' (essaybook.core.rights).
+        rights = state.rights
+        metadata["rights"] = [escape(s.text) for s in (*(t for _, t in rights.essays.values()), rights.editors)]
         return metadata
 
     def toc_metadata(self, level: int, navpoints: list[Any]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ Sphinx re-reads the pages whose source changed and writes those it re-read,
 plus, by its own rules, pages whose toctree lists one of them. The book adds
 what Sphinx cannot know: hand-written pages whose directives show the
 conversion's facts (read again when those facts change), every page when the
-navigation changed (titles, toctrees), the glossary when its "Used in" lists
+navigation changed (titles, toctrees) or the rights its footer states, the glossary when its "Used in" lists
 changed, and no parent page when only an essay's text changed. Built pages of
 a removed essay are deleted, since Sphinx never deletes output.
 """
@@ -41,6 +41,7 @@ def env_get_outdated(
         "contents": state.contents,
         "provenance": state.provenance,
         "apparatus": state.apparatus,
+        "rights": state.rights,
     }
     # Only a digest of each is kept: the facts of a thousand essays would be
     # tens of thousands of objects to load, scan and free at every build.
@@ -48,6 +49,7 @@ def env_get_outdated(
     old = env.essaybook_facts
     env.essaybook_facts = digests  # type: ignore[attr-defined]
     stale = [kind for kind in digests if old.get(kind) != digests[kind]]
+    state.rights_changed = "rights" in stale
     return sorted({doc for kind in stale for doc in users.get(kind, ()) if doc in env.found_docs})
 
 
@@ -86,7 +88,8 @@ def env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     # the next build compares with what this one wrote.
     _note_tocs(env, state)
     used_in_changed = where_used_changed(env, state)
-    if navigation.navigation_changed(env):
+    # Every page's footer states the rights (essaybook.sphinx_ext.notices).
+    if navigation.navigation_changed(env) or state.rights_changed:
         return sorted(env.found_docs)
     glossary = state.prefix + GLOSSARY
     if glossary in env.found_docs and used_in_changed:

@@ -4,6 +4,7 @@
   and the fonts (:mod:`essaybook.typeset.fonts`) in the preamble;
 * a title page naming the essays' authors, the editors as editors, the
   edition and its date, and the PDF's document information (authors only);
+  on its verso, whose the essays and the editors' work are;
 * text escaped as Sphinx escapes it, except the characters Sphinx would
   replace by look-alikes;
 * notes numbered through the book, the seed table fitted to the page, the
@@ -31,7 +32,8 @@ from ..typeset import TEXINPUTS
 from ..typeset.fonts import latex_fonts
 from .assembled import by_page
 from .config import set_default
-from .conversion import book_authors, book_metadata
+from .conversion import book_authors, book_metadata, state_of
+from .notices import latex_rights
 
 __all__ = ["LaTeXBuilder", "LaTeXTranslator", "configure_latex", "latex_title_page", "pdf_escape", "title_page"]
 
@@ -196,6 +198,20 @@ class LaTeXBuilder(latex.LaTeXBuilder):
     """
 
     default_translator_class = LaTeXTranslator
+
+    def update_context(self) -> None:
+        """The title page's verso states whose the essays and the editors' work are (:mod:`.notices`).
+
+        Sphinx's hook for the template's values just before writing: the
+        essays' titles, which the statements name them by, are known only
+        once the conversion has run, after the configuration was read.
+        """
+        super().update_context()
+        rights = state_of(self.env).rights
+        page = latex_rights([*(titled for _, titled in rights.essays.values()), rights.editors], pdf_escape)
+        if not self.context.get("essaybook_rights"):
+            self.context["essaybook_rights"] = page
+            self.context["maketitle"] = self.context.get("maketitle", "") + "\n" + page
 
     def copy_support_files(self) -> None:
         super().copy_support_files()
