@@ -48,6 +48,8 @@ __all__ = [
     "essay_slug",
     "load_book",
     "load_edition",
+    "note_numbers",
+    "part_notes",
     "resolve",
     "resolve_essay",
 ]
@@ -773,6 +775,23 @@ class Chapter:
         return len(self.essay.paragraphs) == self.paragraph_count
 
 
+def part_notes(chapter: Chapter, part: PartPlan) -> list[NoteAt]:
+    """The notes placed in one part of a chapter, in reading order."""
+    return [n for n in chapter.notes if part.first <= n.paragraph < part.last]
+
+
+def note_numbers(chapter: Chapter) -> dict[str, tuple[int, int]]:
+    """Each note's (part, number) as the reader sees it: numbered per page, so per part when paged.
+
+    The part is 0 for an essay on one page. This is how a reader cites a
+    note ("note 8", "part 2, note 1"), so the record of changes compares it
+    from edition to edition.
+    """
+    if not chapter.paged:
+        return {n.note.id: (0, i) for i, n in enumerate(chapter.notes, 1)}
+    return {n.note.id: (p.number, i) for p in chapter.parts for i, n in enumerate(part_notes(chapter, p), 1)}
+
+
 def _phrase_regex(phrase: str) -> re.Pattern[str]:
     # A soft wrap in the seed may fall between any two words of a phrase.
     return re.compile(r"\s+".join(re.escape(w) for w in phrase.split()))
@@ -916,7 +935,9 @@ def resolve_essay(
 
 # Page names the book uses beside the chapters.
 # "edition" names the edition's citation files (_cite/edition.bib), beside each essay's.
-_RESERVED = frozenset({"glossary", "sources", "timeline", "index", "genindex", "search", "about", "cite", "edition"})
+_RESERVED = frozenset(
+    {"glossary", "sources", "timeline", "changes", "index", "genindex", "search", "about", "cite", "edition"}
+)
 
 
 def _resolve_parts(

@@ -15,6 +15,10 @@ still worth a look, each as a finding with a file, line, column and a
 * an essay without an author, a first publication or a rights statement in
   ``book.toml`` (``lint.no-author``, ``lint.no-first-publication``,
   ``lint.no-rights``);
+* a release's snapshot in ``conf/releases/`` that is not what its git tag
+  holds (``lint.release-snapshot``), and an edition whose version is
+  released already (tagged) though its editorial layer or seeds have changed
+  since (``lint.released-version``): the record of changes would be wrong;
 * quotation marks or brackets that a paragraph of a seed (or its title)
   opens and does not close, or closes without opening
   (``lint.unbalanced-quote``, ``lint.unbalanced-bracket``). This is a fact
@@ -49,6 +53,7 @@ from urllib.parse import urlsplit
 from .edition import Edition, _read
 from .pipeline import Book
 from .problems import Problem, ProblemsError
+from .releases import RELEASE_FILE, SNAPSHOTS, History
 from .schema import JsonLocator, TomlLocator
 from .seeds import Essay
 from .terms import TermMatcher
@@ -428,8 +433,55 @@ def load_acceptances(conf_dir: Path, display: str = "conf") -> list[Acceptance]:
     ]
 
 
-def lint_book(book: Book, conf_dir: Path, conf_display: str = "conf") -> list[Problem]:
-    """The findings of a converted book, with the acknowledgements in ``conf_dir``; raise if those are malformed."""
+def release_findings(book: Book, history: History, conf: str = "conf") -> list[Problem]:
+    """Snapshots that are not what their tags hold, and a released version whose layer has changed since."""
+    out = []
+    for version in history.snapshots():
+        tagged = history.from_git(version)
+        if tagged is None:
+            continue
+        try:
+            kept = history.from_snapshot(version)
+        except ProblemsError as err:
+            out += err.problems
+            continue
+        if kept.layer != tagged.layer:
+            out.append(
+                Problem(
+                    f"{conf}/{SNAPSHOTS}/{version}/{RELEASE_FILE}",
+                    1,
+                    1,
+                    "lint.release-snapshot",
+                    f"the snapshot of edition {version} is not what {tagged.origin} holds",
+                    f"write it again from the tag: essaybook release --from {tagged.tag}",
+                )
+            )
+    version = book.edition.book.version
+    released = history.from_git(version) if version in history.tags else None
+    if released is not None:
+        if book.layer != released.layer:
+            out.append(
+                Problem(
+                    f"{conf}/book.toml",
+                    1,
+                    1,
+                    "lint.released-version",
+                    f"edition {version} is released already ({released.origin}), and its notes, glossary, "
+                    "timeline, sources or essays have changed since",
+                    "raise version (and date) in book.toml: a new edition, whose changes page lists these",
+                )
+            )
+    return out
+
+
+def lint_book(book: Book, conf_dir: Path, conf_display: str = "conf", history: History | None = None) -> list[Problem]:
+    """The findings of a converted book, with the acknowledgements in ``conf_dir``; raise if those are malformed.
+
+    With a ``history``, also the findings about its releases (:func:`release_findings`).
+    """
     accepted = load_acceptances(conf_dir, conf_display)
     essays = [c.essay for c in book.chapters]
-    return lint(book.edition, essays, read_conf_texts(conf_dir), accepted, conf_display)
+    findings = lint(book.edition, essays, read_conf_texts(conf_dir), accepted, conf_display)
+    if history is not None:
+        findings = sorted(findings + release_findings(book, history, conf_display))
+    return findings

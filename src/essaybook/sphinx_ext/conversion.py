@@ -40,6 +40,7 @@ from ..core.memo import MEMO_FOLDER, Memo, digest
 from ..core.pipeline import Book, build_book, input_stats, seed_files
 from ..core.problems import ProblemsError
 from ..core.reading import human_date, reading_minutes
+from ..core.releases import History
 from ..core.render import APPARATUS, UNKNOWN_AUTHOR, author_line, chapter_docs, names
 from ..core.rights import BookRights, book_rights
 from ..core.write import MANIFEST, write_pages
@@ -166,6 +167,7 @@ class _Front:
     book: BookMeta
     authors: list[str]  # the essays' authors, each once, in reading order
     memo: Memo  # what the last conversion computed, beside the doctrees (essaybook.core.memo)
+    history: History  # where the previous release is read (essaybook.core.releases)
     inputs: str  # the inputs as they were before this build read any of them
     unchanged: _Converted | None  # the last conversion, when no input changed since
 
@@ -191,10 +193,17 @@ def config_inited(app: Sphinx, config: Any) -> None:
     """Take the book's title, authors, version and copyright from ``conf/book.toml``."""
     seeds_dir, conf_dir, out_dir = paths(app)
     memo = Memo(Path(app.doctreedir) / MEMO_FOLDER)
+    history = History(conf_dir, seeds_dir, os.path.relpath(conf_dir, project_root(app)))
     # Taken before anything is read: a file written while this build reads it
     # then differs from what is recorded, and the next build converts again.
+    # The previous release is an input too: a tag fetched or a snapshot written changes the book.
     inputs = digest(
-        input_stats(seeds_dir, conf_dir), str(seeds_dir), str(conf_dir), str(out_dir), str(project_root(app))
+        input_stats(seeds_dir, conf_dir),
+        history.fingerprint(),
+        str(seeds_dir),
+        str(conf_dir),
+        str(out_dir),
+        str(project_root(app)),
     )
     last = memo.get(_CONVERTED, inputs)
     if last is not None and _page_stats(out_dir, last.pages) == last.pages:
@@ -207,7 +216,7 @@ def config_inited(app: Sphinx, config: Any) -> None:
             raise fail(err) from None
         book = front.book
         authors = front.authors(p.name for p in seed_files(seeds_dir))
-    _BOOKS[app] = _Front(book, authors, memo, inputs, last)
+    _BOOKS[app] = _Front(book, authors, memo, history, inputs, last)
     for name, value in (
         ("project", book.title),
         ("author", names(authors) or UNKNOWN_AUTHOR),
@@ -245,7 +254,7 @@ def builder_inited(app: Sphinx) -> None:
 
     def convert() -> Book:
         try:
-            return build_book(seeds_dir, conf_dir, project_root(app), memo)
+            return build_book(seeds_dir, conf_dir, project_root(app), memo, front.history)
         except ProblemsError as err:
             raise fail(err) from None
 
