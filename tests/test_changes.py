@@ -26,6 +26,7 @@ from essaybook.core.changes import (
     ADDED,
     REMOVED,
     REVISED,
+    EssayRecord,
     EventRecord,
     FieldChange,
     Layer,
@@ -45,6 +46,7 @@ TERM = TermRecord("Goatee", "A beard.", ("goatees",), ("s1",))
 EVENT = EventRecord("1917-11-07", "October Revolution", "n1", "", ("s1",))
 SOURCE = {"id": "s1", "type": "book", "title": "A Work", "issued": {"date-parts": [[1999]]}}
 SEED = SeedRecord("a" * 64, "An Essay", "an-essay")
+ENTRY = EssayRecord("A. Author", (("container", "A Blog"), ("url", "http://blog.example.org/a")), (), ())
 
 
 def layer(**kw) -> Layer:
@@ -57,6 +59,7 @@ def layer(**kw) -> Layer:
         "sources": {"s1": SOURCE},
         "seeds": {"a.txt": SEED},
         "numbers": {"n1": ("an-essay", 0, 1)},
+        "essays": {"a.txt": ENTRY},
     }
     return Layer(**{**base, **kw})
 
@@ -154,6 +157,21 @@ CASES = [
         [("a.txt", REVISED, ("sha256",))],
     ),
     (
+        "essay's first publication at another address, and its rights stated",
+        {
+            "essays": {
+                "a.txt": EssayRecord(
+                    "A. Author",
+                    (("container", "A Blog"), ("url", "https://blog.example.org/a")),
+                    (),
+                    (("holder", "A. Author"), ("year", "2014")),
+                )
+            }
+        },
+        "essays",
+        [("a.txt", REVISED, ("first_published", "rights"))],
+    ),
+    (
         "seed added and removed",
         {"seeds": {"b.txt": SEED}},
         "seeds",
@@ -166,7 +184,7 @@ CASES = [
 def test_compare(what: str, later: dict, section: str, expected: list) -> None:
     changes = compare(layer(), layer(version="1.1", **later))
     assert summary(changes, section) == expected
-    for other in ("notes", "terms", "events", "sources", "seeds"):
+    for other in ("notes", "terms", "events", "sources", "seeds", "essays"):
         if other != section:
             assert summary(changes, other) == [], f"{what}: {other} changed too"
 
@@ -443,3 +461,57 @@ def test_the_changes_page_links_every_change_to_where_it_now_stands(repo: Path) 
     essay = book.pages["an-essay/index.md"]
     assert "*New in edition 1\\.1* ({ref}`what changed <changes-note-trotsky>`)." in essay
     assert "*Revised in edition 1\\.1* ({ref}`what changed <changes-note-stalin>`)." in essay
+
+
+# --- edition 1.1 of our book ---------------------------------------------------------------------
+
+# This edition's corrections over edition 1.0 (tag v1.0): the entries its changes page must list.
+CORRECTIONS = {
+    "note": {
+        "trotsky-in-office": REVISED,
+        "counterfactual": REVISED,
+        "socialism-in-one-country": REVISED,
+        "union-of-soviet-republics": ADDED,
+        "vanguard": REVISED,
+        "exile-and-death": REVISED,
+        "internationalism-criterion": REVISED,
+        "luxembourg-1918-1919": REVISED,
+        "spread-of-revolution": REVISED,
+    },
+    "source": {
+        "trotsky-third-international": REVISED,
+        "sovnarkom-red-army-decree": REVISED,
+        # The two decrees and statements typed as documents, the Bensaïd essay marked Portuguese (dc14166).
+        "comintern-dissolution-1943": REVISED,
+        "bensaid-trotskyism": REVISED,
+        "natgeo-october-revolution": ADDED,
+        "andrew-mitrokhin-sword-shield": ADDED,
+        "mieville-october": REMOVED,
+        "ndr-kiel-1918": REMOVED,
+    },
+}
+
+
+def test_edition_1_1_lists_its_corrections_each_linked_to_where_it_now_stands(built_book: Path) -> None:
+    from sitebuild import soup
+
+    page = soup(built_book / "book" / "changes.html")
+    for kind, expected in CORRECTIONS.items():
+        for key, status in expected.items():
+            entry = page.find(id=f"changes-{kind}-{key}")
+            assert entry is not None, f"the changes page does not list {kind} {key}"
+            assert f"change-{status}" in entry["class"], (key, entry["class"])
+            if status == REMOVED:
+                continue
+            link = entry.find("a", class_="internal")
+            target, _, fragment = link["href"].partition("#")
+            landing = soup((built_book / "book" / target).resolve())
+            assert landing.find(id=fragment) is not None, f"{key}: {link['href']} does not land"
+    text = page.get_text(" ")
+    # The glossary's two corrections, the timeline's, and the first publication's https address (059d880).
+    for words in ("permanent revolution", "goatee", "Union of Soviet Socialist Republics formed", "https://paul"):
+        assert words in text, words
+    # Each revised note says so, in the editors' voice, and links back here.
+    essay = soup(built_book / "book" / "trotsky-and-stalin" / "index.html")
+    marks = [a["href"] for a in essay.find_all("a", href=True) if "changes.html#changes-note-" in a["href"]]
+    assert sorted(h.rsplit("-note-", 1)[1] for h in marks) == sorted(CORRECTIONS["note"])

@@ -34,15 +34,22 @@ FIRST = Publication(
 )
 
 
-def chapter(slug: str, title: str, author: str = "", first: Publication | None = None, count: int = 5) -> Chapter:
+def chapter(
+    slug: str,
+    title: str,
+    author: str = "",
+    first: Publication | None = None,
+    count: int = 5,
+    rights: Rights | None = None,
+) -> Chapter:
     paragraphs = tuple(Paragraph(f"Paragraph {n}.", 3 + 2 * n) for n in range(count))
     essay = Essay(f"{slug}.txt", f"seeds/{slug}.txt", title, 1, paragraphs, "0" * 64)
-    conf = EssayConf(f"{slug}.txt", slug, author, "auto", first) if author or first else None
+    conf = EssayConf(f"{slug}.txt", slug, author, "auto", first, rights=rights) if author or first else None
     return Chapter(essay, slug, conf, (PartPlan(1, "", 0, count),), ())
 
 
 CHAPTERS = [
-    chapter("essay", "An Essay", "Paul Austin Murphy", FIRST),
+    chapter("essay", "An Essay", "Paul Austin Murphy", FIRST, rights=Rights("Paul Austin Murphy", "2014")),
     chapter("other", "Another Essay", count=2),
 ]
 SCHEMA = Draft202012Validator(
@@ -217,6 +224,20 @@ def test_csl_json_is_valid_against_the_sources_schema(items: list[dict]) -> None
         assert not any(k.startswith("essaybook") for k in data[0])
 
 
+def test_the_rights_are_in_csl_jsons_license_and_in_no_format_without_a_field_for_them(items: list[dict]) -> None:
+    edition, essay, other = items
+    assert essay["license"] == "© 2014 Paul Austin Murphy", "an essay's own rights, never the editors'"
+    assert (
+        edition["license"]
+        == "“An Essay” © 2014 Paul Austin Murphy; editorial matter © 2026 The Essay Book editors, CC BY 4.0"
+    )
+    assert "license" not in other, "no rights are recorded for it: none are stated"
+    assert json.loads(citation.csl_json(essay))[0]["license"] == essay["license"]
+    # BibTeX, biblatex and RIS have no field for rights: nothing is made up for them.
+    for item in items:
+        assert "©" not in citation.bibtex(item) and "©" not in citation.ris(item)
+
+
 def test_every_item_has_three_files_under_cite(items: list[dict]) -> None:
     files = citation.cite_files(items)
     assert [f.path for f in files] == [
@@ -304,7 +325,8 @@ def test_dublin_core_never_makes_the_editors_creators() -> None:
 
 
 def test_the_citation_text_is_the_styles_and_its_address_a_link(items: list[dict]) -> None:
-    item = citation.public(items[1])
+    item = citation.for_style(items[1])
+    assert "license" not in item and "original-publisher" not in item
     text = Bibliography([item], "chicago-author-date", "en").formatted[0].text
     parts = runs(text, item["URL"])
     assert ("url", item["URL"]) in parts

@@ -4,8 +4,10 @@ A reader who cited note 8 of edition 1.0 must be able to learn whether it
 changed, and how. Every entry of the editorial layer has a stable key (a
 note's and a source's ``id``, a glossary entry's term), so two editions are
 compared entry by entry: each note, glossary entry, timeline event and source
-is added, revised (with the fields that differ, old and new) or removed, and
-each seed whose text changed says so by its SHA-256. Timeline events have no
+is added, revised (with the fields that differ, old and new) or removed, each
+seed whose text changed says so by its SHA-256, and each essay's entry in
+``book.toml`` (its author, first publication, parts and rights) is compared
+too. Timeline events have no
 id: an event is the same event when its date and label are, or else when it
 keeps its date or its label and belongs to the same note or entry.
 
@@ -54,6 +56,7 @@ __all__ = [
     "REVISED",
     "Change",
     "Changes",
+    "EssayRecord",
     "EventRecord",
     "FieldChange",
     "Layer",
@@ -123,6 +126,37 @@ class SeedRecord:
 
 
 @dataclass(frozen=True)
+class EssayRecord:
+    """An essay's entry in ``book.toml``: what the book says of it besides its text."""
+
+    author: str
+    first_published: tuple[tuple[str, str], ...]  # (title, container, date, url, relation), those given
+    parts: tuple[tuple[str, str], ...]  # (title, starts) of each part
+    rights: tuple[tuple[str, Any], ...]  # the rights' fields given
+
+
+_PUBLICATION = ("title", "container", "date", "url", "relation")
+_RIGHTS = ("holder", "year", "licence", "licence_url", "permission", "public_domain")
+
+
+def _essay_record(
+    author: Any, first: Mapping[str, Any] | None, parts: Any, rights: Mapping[str, Any] | None
+) -> EssayRecord:
+    first = first or {}
+    rights = rights or {}
+    return EssayRecord(
+        _text(author).strip(),
+        tuple((k, first[k]) for k in _PUBLICATION if isinstance(first.get(k), str) and first[k]),
+        tuple((_text(p.get("title")), _text(p.get("starts"))) for p in _tables(parts)),
+        tuple(
+            (k, rights[k].strip() if isinstance(rights[k], str) else rights[k])
+            for k in _RIGHTS
+            if rights.get(k) not in (None, "", False)
+        ),
+    )
+
+
+@dataclass(frozen=True)
 class Layer:
     """An edition's editorial layer, by stable keys, with what a reader saw of it (note numbers)."""
 
@@ -134,6 +168,7 @@ class Layer:
     sources: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # CSL items by id
     seeds: Mapping[str, SeedRecord] = field(default_factory=dict)  # by file name
     numbers: Mapping[str, tuple[str, int, int]] = field(default_factory=dict)  # note id: (essay slug, part, number)
+    essays: Mapping[str, EssayRecord] = field(default_factory=dict)  # book.toml's entries, by seed file name
 
 
 def _note(n: Note) -> NoteRecord:
@@ -153,6 +188,15 @@ def layer_from_edition(
         {s.id: s.csl for s in edition.sources},
         dict(seeds),
         dict(numbers or {}),
+        {
+            name: _essay_record(
+                conf.author,
+                {k: getattr(conf.first_published, k) for k in _PUBLICATION} if conf.first_published else None,
+                [{"title": p.title, "starts": p.starts} for p in conf.parts],
+                {k: getattr(conf.rights, k) for k in _RIGHTS} if conf.rights else None,
+            )
+            for name, conf in edition.essays.items()
+        },
     )
 
 
@@ -221,6 +265,17 @@ def layer_from_files(
     )
     items = data.get("sources.json", [])
     sources = {d["id"]: d for d in (items if isinstance(items, list) else []) if isinstance(d, dict) and "id" in d}
+    raw_essays = data.get("book.toml", {}).get("essays", {})
+    essays = {
+        name: _essay_record(
+            entry.get("author"),
+            entry.get("first_published") if isinstance(entry.get("first_published"), dict) else None,
+            entry.get("parts"),
+            entry.get("rights") if isinstance(entry.get("rights"), dict) else None,
+        )
+        for name, entry in (raw_essays if isinstance(raw_essays, dict) else {}).items()
+        if isinstance(entry, dict)
+    }
     return Layer(
         _text(book.get("version")),
         _text(book.get("date")),
@@ -230,6 +285,7 @@ def layer_from_files(
         sources,
         dict(seeds),
         dict(numbers),
+        essays,
     )
 
 
@@ -308,6 +364,7 @@ class Changes:
     events: tuple[Change, ...] = ()
     sources: tuple[Change, ...] = ()
     seeds: tuple[Change, ...] = ()
+    essays: tuple[Change, ...] = ()  # the essays' entries in book.toml (author, first publication, parts, rights)
     # Notes in both editions whose number changed: (id, (slug, part, number) then, (slug, part, number) now).
     renumbered: tuple[tuple[str, tuple[str, int, int], tuple[str, int, int]], ...] = ()
     # The number each revised or removed note had in the earlier edition, where it had one.
@@ -409,6 +466,9 @@ def compare(old: Layer, new: Layer) -> Changes:
         events=_events(old.events, new.events),
         sources=_by_key(old.sources, new.sources, _csl_fields),
         seeds=_by_key(old.seeds, new.seeds, lambda a, b: _fields(a, b, ("sha256",))),
+        essays=_by_key(
+            old.essays, new.essays, lambda a, b: _fields(a, b, ("author", "first_published", "parts", "rights"))
+        ),
         renumbered=renumbering(old.numbers, new.numbers),
         numbers_then={nid: tuple(n) for nid, n in old.numbers.items() if nid not in new.notes or nid in new.numbers},
     )

@@ -63,6 +63,7 @@ __all__ = [
     "essay_path",
     "example_paragraph",
     "file_name",
+    "for_style",
     "highwire",
     "items_for",
     "page_address",
@@ -255,6 +256,17 @@ def file_name(item: Mapping[str, Any]) -> str:
 def public(item: Mapping[str, Any]) -> dict[str, Any]:
     """The item as CSL-JSON, without what only this module uses."""
     return {k: v for k, v in item.items() if not k.startswith("essaybook-")}
+
+
+# What the citation text leaves to the files: a blog or periodical given as "original-publisher"
+# is printed by the styles as a reprint's imprint ("Blog. Reprint."), which misleads; no style
+# prints "license", and the CSL processor warns of it.
+_NOT_FORMATTED = frozenset({"original-publisher", "license"})
+
+
+def for_style(item: Mapping[str, Any]) -> dict[str, Any]:
+    """The item as the citation text is formatted from it: the public item, less what the files alone say."""
+    return {k: v for k, v in public(item).items() if k not in _NOT_FORMATTED}
 
 
 def items_for(

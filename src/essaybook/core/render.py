@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .bibliography import Bibliography
-from .changes import ADDED, REMOVED, Change, Changes
+from .changes import ADDED, REMOVED, REVISED, Change, Changes
 from .edition import Chapter, Edition, NoteAt, PartPlan, note_numbers, part_notes
 from .escape import escape_text
 from .reading import human_date, reading_minutes
@@ -448,7 +448,14 @@ def render_book(
 
 # --- the changes page -------------------------------------------------------------------------------
 
-_PREFIX = {"notes": "note", "terms": "term", "events": "event", "sources": "source", "seeds": "essay"}
+_PREFIX = {
+    "notes": "note",
+    "terms": "term",
+    "events": "event",
+    "sources": "source",
+    "seeds": "text",
+    "essays": "essay",
+}
 _ROLE = re.compile(r"\{[A-Za-z][\w:+-]*\}`([^`]*)`")
 _TARGET = re.compile(r"^\s*\([^\n]*\)=\s*$")
 _WORDS = {
@@ -472,6 +479,13 @@ _WORDS = {
         "sources": "its sources",
     },
 }
+_RECORD_WORDS = {
+    "author": "its author",
+    "first_published": "its first publication",
+    "parts": "its parts",
+    "rights": "its rights",
+}
+_PUBLICATION_WORDS = {"title": "title", "container": "published in", "date": "date", "url": "address", "relation": ""}
 _CSL_WORDS = {
     "issued": "date",
     "original-date": "original date",
@@ -583,6 +597,7 @@ class _Context:
         self.old_titles = {c.old.slug: c.old.title for c in changes.seeds if c.old is not None}
         self.old_titles.update({c.slug: c.essay.title for c in chapters if c.slug not in self.old_titles})
         self.old = escape_text(changes.old_version)
+        self.slugs = {c.essay.name: c.slug for c in chapters}
 
     def note(self, note_id: str) -> str:
         chapter = self.chapters.get(note_id)
@@ -710,6 +725,36 @@ def _seed_entry(change: Change, ctx: _Context) -> str:
     return _entry("seeds", change, body)
 
 
+def _record_entry(change: Change, ctx: _Context) -> str:
+    """An essay's entry in book.toml added, revised or removed: what the book says of the essay besides its text."""
+    name = escape_text(f"seeds/{change.key}")
+    slug = ctx.slugs.get(change.key)
+    essay = f"{{ref}}`{slug}` ({name})" if slug else name
+    if change.status != REVISED:
+        words = "New entry" if change.status == ADDED else "Entry removed"
+        return _entry("essays", change, f"**{words}:** {essay} in `book.toml`.")
+    lines = []
+    for f in change.fields:
+        if f.name == "author":
+            lines.append(f"- author: {_csl_value(f.old or None)} → {_csl_value(f.new or None)}")
+        elif f.name == "parts":
+            old = "; ".join(escape_text(title) for title, _ in f.old) or "none"
+            new = "; ".join(escape_text(title) for title, _ in f.new) or "none"
+            lines.append(f"- part titles: {old} → {new}")
+        else:
+            old, new = dict(f.old), dict(f.new)
+            words = _PUBLICATION_WORDS if f.name == "first_published" else {}
+            what = "first publication" if f.name == "first_published" else "rights"
+            for key in [k for k in new if old.get(k) != new[k]] + [k for k in old if k not in new]:
+                shown = words.get(key, key.replace("_", " ")) or "how this copy relates to it"
+                lines.append(f"- {what}, {escape_text(shown)}: {_csl_value(old.get(key))} → {_csl_value(new.get(key))}")
+    body = (
+        f"**Revised:** what the book says of {essay}: "
+        f"{names([_RECORD_WORDS[f.name] for f in change.fields])}. As it was → as it is:\n\n" + "\n".join(lines)
+    )
+    return _entry("essays", change, body)
+
+
 def _section(title: str, label: str, intro: str, entries: list[str], none: str) -> str:
     head = f"({CHANGES}-{label})=\n## {title}\n"
     if intro:
@@ -794,10 +839,11 @@ def _changes_page(changes: Changes, edition: Edition, chapters: list[Chapter], b
         _section(
             "Essays",
             "essays",
-            f"An essay’s text is never edited; a seed whose text is not byte for byte the one of edition {ctx.old} "
-            "is listed with its SHA-256 then and now.",
-            [_seed_entry(c, ctx) for c in ordered("seeds")],
-            f"Every essay’s text is the one of edition {ctx.old}, byte for byte.",
+            f"An essay’s text is never edited: a seed whose text is not byte for byte the one of edition {ctx.old} "
+            "is listed with its SHA-256 then and now. So is every change to what the book says of an essay "
+            "(its author, first publication, part titles and rights).",
+            [_seed_entry(c, ctx) for c in ordered("seeds")] + [_record_entry(c, ctx) for c in ordered("essays")],
+            f"Every essay’s text is the one of edition {ctx.old}, byte for byte, and the book says the same of it.",
         )
     )
     return "\n".join(out)

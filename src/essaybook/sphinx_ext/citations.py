@@ -91,11 +91,7 @@ class _Citations:
 
     def text(self, name: str) -> str:
         if name not in self._text:
-            item = how_to_cite.public(self.by_file[name])
-            # A blog or periodical given as "original-publisher" is printed by the styles as a
-            # reprint's imprint ("Blog. Reprint."), which misleads: the text leaves it to the files.
-            # No style prints "license", and the CSL processor warns of it: that too stays in the files.
-            item = {k: v for k, v in item.items() if k not in ("original-publisher", "license")}
+            item = how_to_cite.for_style(self.by_file[name])
             self._text[name] = Bibliography([item], self.book.citation_style, self.book.language).formatted[0].text
         return self._text[name]
 
