@@ -115,6 +115,18 @@ $(VNU_JAR): tests/vnu/package.json tests/vnu/package-lock.json | system-packages
 		npm ci --prefix tests/vnu --ignore-scripts --no-audit --no-fund && touch $@; \
 	else echo "npm is missing: the HTML checker cannot be installed and its test will fail (Debian: apt-get install npm)"; fi
 
+# The pins make every build the same; this shows the book still builds, without a
+# warning, on the newest releases pyproject.toml admits (its upper bounds guard the
+# reaches into other projects' internals: essaybook/sphinx_ext/reaches.py).
+NEWEST_VENV := $(BUILDDIR)/.venv-newest
+.PHONY: newest
+newest: ## Build the HTML book with the newest releases pyproject.toml admits, not the pins
+	rm -rf $(NEWEST_VENV) && $(PYTHON) -m venv $(NEWEST_VENV)
+	$(NEWEST_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(NEWEST_VENV)/bin/python -m pip install --quiet --upgrade .
+	$(NEWEST_VENV)/bin/python -m pip list --format=freeze | grep -iE '^(sphinx|docutils|furo|myst-parser|citeproc-py)=='
+	$(NEWEST_VENV)/bin/python -m sphinx -T $(SPHINXOPTS) -b html -d $(BUILDDIR)/newest/doctrees docs $(BUILDDIR)/newest/html
+
 lint: $(STAMP) ## Check the code with ruff, and the package's layers with import-linter (pyproject.toml)
 	$(BIN)/ruff check src tests docs/conf.py
 	$(BIN)/ruff format --check src tests docs/conf.py

@@ -174,7 +174,10 @@ def test_epub_contents_are_reproducible(project: Path, epub: Path) -> None:
         assert one.namelist() == two.namelist()
         assert one.namelist()[0] == "mimetype" and one.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
         changed = [n for n in one.namelist() if one.read(n) != two.read(n)]
+        dated = {one.getinfo(n).date_time for n in one.namelist()} | {two.getinfo(n).date_time for n in two.namelist()}
     assert changed == [], f"two builds of the same sources differ in {changed}"
+    assert len(dated) == 1, f"the entries carry the times of the build, not SOURCE_DATE_EPOCH: {sorted(dated)}"
+    assert epub.read_bytes() == again.read_bytes(), "two builds of one commit must be the same file"
 
 
 def _spine(book: zipfile.ZipFile) -> list[str]:

@@ -139,6 +139,16 @@ def _mtimes(folder: Path) -> dict[str, int]:
     return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*.html")}
 
 
+def _assert_the_clean_build(work: Path, before: dict[str, bytes], what: str) -> None:
+    """The HTML in ``work/_build/html`` is, file for file, what a clean build of ``work`` makes, and not ``before``."""
+    clean = build_html(work, work / "_clean" / "html", doctrees=work / "_clean" / "doctrees", env=ENV).check()
+    got, want = _files(work / "_build" / "html"), _files(clean)
+    assert want != before, f"{what}: the edit changed nothing in the book, so this test would prove nothing"
+    assert sorted(got) == sorted(want), f"{what}: files differ: {sorted(set(got) ^ set(want))}"
+    stale = [name for name in want if got[name] != want[name]]
+    assert not stale, f"{what}: the incremental build differs from a clean build in {stale}"
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A book of two essays, built once: (the project as built, the folder each test builds it in).
@@ -176,13 +186,7 @@ def test_an_incremental_build_is_the_clean_build(built: tuple[Path, Path], edit:
 
     incremental = build_html(work, env=ENV)
     incremental.check()
-    clean = build_html(work, work / "_clean" / "html", doctrees=work / "_clean" / "doctrees", env=ENV).check()
-
-    got, want = _files(out), _files(clean)
-    assert want != before, f"{edit}: the edit changed nothing in the book, so this test would prove nothing"
-    assert sorted(got) == sorted(want), f"{edit}: files differ: {sorted(set(got) ^ set(want))}"
-    stale = [name for name in want if got[name] != want[name]]
-    assert not stale, f"{edit}: the incremental build differs from a clean build in {stale}"
+    _assert_the_clean_build(work, before, edit)
 
     written = sorted(k for k, t in _mtimes(out).items() if times.get(k) != t and k not in ALWAYS)
     if may_write is not None:
@@ -232,3 +236,43 @@ def test_a_damaged_generated_page_is_written_again(built: tuple[Path, Path], dam
     assert _files(out) == before
     written = sorted(k for k, t in _mtimes(out).items() if times.get(k) != t and k not in ALWAYS)
     assert written == [ESSAY]
+
+
+def _editor(project: Path) -> None:
+    # What every citation names: the edition's and each essay's "Cite this", and the citation tags.
+    _set(project / "conf" / "book.toml", 'editor = "The Essay Book editors"', 'editor = "The Essay Book\'s editors"')
+
+
+# Edits a switch of builders must not hide: what every page shows (a title), what
+# a removed essay leaves behind, what only the glossary shows, and what the citations show.
+SWITCH_EDITS = {
+    "seed-title": EDITS["seed-title"][0],
+    "essay-removed": EDITS["essay-removed"][0],
+    "note-with-a-term": EDITS["note-with-a-term"][0],
+    "editor": _editor,
+}
+
+
+@pytest.mark.parametrize("jobs", ["1", "auto"])
+@pytest.mark.parametrize("between", ["epub", "latex"])
+@pytest.mark.parametrize("edit", SWITCH_EDITS)
+def test_another_builder_between_two_html_builds_leaves_nothing_stale(
+    built: tuple[Path, Path], edit: str, between: str, jobs: str
+) -> None:
+    """html, an edit, another builder on the same doctrees, html again: the book a clean build makes.
+
+    The other builder reads the edited pages and brings the environment's
+    records up to date; the second HTML build reads nothing, and must still
+    know which of its own pages show what changed.
+    """
+    saved, work = built
+    shutil.rmtree(work)
+    shutil.copytree(saved, work, symlinks=True)
+    before = _files(work / "_build" / "html")
+    SWITCH_EDITS[edit](work)
+
+    build_html(work, work / "_build" / between, builder=between, extra=["-j", jobs], env=ENV).check()
+    again = build_html(work, extra=["-j", jobs], env=ENV)
+    again.check()
+    assert "updating environment: 0 added, 0 changed" in again.stdout, "the HTML build should have read nothing"
+    _assert_the_clean_build(work, before, f"{edit} then {between}")

@@ -617,7 +617,18 @@
     };
   };
 
-  if (typeof Search !== "undefined" && document.getElementById("search-results")) setUpSearchPage();
+  // The parts of Sphinx's searchtools.js this script runs (the build checks the same in
+  // essaybook.sphinx_ext.reaches): if a Sphinx release drops one, say so and leave its search alone.
+  const SPHINX_SEARCH = ["setIndex", "stopPulse", "_parseQuery", "_performSearch", "query"];
+  const sphinxSearchAsExpected = () => {
+    const missing = SPHINX_SEARCH.filter((name) => typeof Search[name] !== "function");
+    if (missing.length) console.error(`essaybook: Sphinx's searchtools.js has no ${missing.join(", ")}; its own search runs.`);
+    return missing.length === 0;
+  };
+
+  if (typeof Search !== "undefined" && document.getElementById("search-results")) {
+    if (sphinxSearchAsExpected()) setUpSearchPage();
+  }
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", land);
   else land();
 })();

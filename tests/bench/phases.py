@@ -47,7 +47,7 @@ WATCHED: list[tuple[str, str, str]] = [
     ("outdated check", "sphinx.environment", "BuildEnvironment.check_dependents"),
     ("outdated check", "essaybook.sphinx_ext.incremental", "env_get_outdated"),
     ("outdated check", "essaybook.sphinx_ext.incremental", "env_get_updated"),
-    ("navigation digest", "essaybook.sphinx_ext.navigation", "navigation_changed"),
+    ("navigation digest", "essaybook.sphinx_ext.navigation", "navigation_digest"),
     ("read", "sphinx.builders", "Builder._read_serial"),
     ("read", "sphinx.builders", "Builder._read_parallel"),
     ("consistency check", "sphinx.environment", "BuildEnvironment.check_consistency"),

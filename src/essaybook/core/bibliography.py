@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -119,19 +120,55 @@ def style_exists(name: str) -> bool:
     return _style_file(name) is not None
 
 
-_mended = False
+class CiteprocChanged(RuntimeError):
+    """citeproc-py no longer has the shape :func:`_mended_citeproc` relies on."""
 
 
-def _mend_citeproc() -> None:
-    """Make citeproc-py honour ``initialize="false"`` on a name element (CSL 1.0.1), and look macros up once.
+# The citeproc-py methods replaced while a bibliography is formatted, with the parameters the
+# replacements rely on. citeproc-py builds a style's elements from these classes itself (an lxml
+# lookup by tag name), so no subclass can stand in: the methods are swapped for the duration of
+# our own formatting and put back, and checked first (pyproject.toml bounds citeproc-py <0.12).
+_CITEPROC_SHAPE = {
+    ("Name", "get_option"): ["self", "name", "context", "sort_options"],
+    ("CitationStylesElement", "get_macro"): ["self", "name"],
+    ("Text", "calls_variable"): ["self"],
+}
+
+
+def citeproc_problem() -> str | None:
+    """What no longer matches in citeproc-py's model, or None."""
+    import inspect
+
+    from citeproc import model
+
+    for (cls, method), params in _CITEPROC_SHAPE.items():
+        found = getattr(getattr(model, cls, None), method, None)
+        try:
+            have = list(inspect.signature(found).parameters) if found else []
+        except (TypeError, ValueError):
+            have = []
+        if have != params:
+            return f"citeproc.model.{cls}.{method}({', '.join(params)}) is gone or takes other arguments"
+    return None
+
+
+@contextmanager
+def _mended_citeproc() -> Iterator[None]:
+    """While formatting: citeproc-py honours ``initialize="false"`` on a name (CSL 1.0.1), and looks macros up once.
 
     With it, a style sets ``initialize-with`` once for the names it shortens
     and keeps given names whole elsewhere; citeproc-py applies the style's
     ``initialize-with`` everywhere, turning “Trotsky, Leon” into “Trotsky, L.”.
     """
-    global _mended
-    if _mended:
-        return
+    problem = citeproc_problem()
+    if problem:
+        from importlib.metadata import version
+
+        raise CiteprocChanged(
+            f"essaybook formats sources with citeproc-py {version('citeproc-py')}, in which {problem}: "
+            "install a version pyproject.toml admits (docs/requirements.txt pins one), "
+            "or update essaybook.core.bibliography to match it"
+        )
     from citeproc.model import CitationStylesElement, Name, Text
 
     original = Name.get_option
@@ -140,8 +177,6 @@ def _mend_citeproc() -> None:
         if name == "initialize-with" and self.get("initialize") == "false":
             return None
         return original(self, name, context, sort_options)
-
-    Name.get_option = get_option
 
     # citeproc-py finds a macro by an XPath search of the whole style at every
     # use, and asks again, for every item, whether a macro calls a variable:
@@ -167,9 +202,17 @@ def _mend_citeproc() -> None:
         return found[2]
 
     text_calls_variable = Text.calls_variable
+    get_macro_before = CitationStylesElement.get_macro
+    Name.get_option = get_option
     CitationStylesElement.get_macro = get_macro
     Text.calls_variable = calls_variable
-    _mended = True
+    try:
+        yield
+    finally:
+        Name.get_option = original
+        CitationStylesElement.get_macro = get_macro_before
+        Text.calls_variable = text_calls_variable
+        _MACROS.clear()
 
 
 _MACROS: dict[tuple[int, str], list] = {}  # (style root, macro name) -> [root, macro, calls a variable]
@@ -189,7 +232,6 @@ class Bibliography:
     """Every source formatted in one style, for one language."""
 
     def __init__(self, items: Sequence[dict], style: str, language: str = "en") -> None:
-        _mend_citeproc()
         path = _style_file(style)
         if path is None:
             raise ValueError(f"no CSL style named {style!r}")
@@ -230,22 +272,20 @@ class Bibliography:
         from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
         from citeproc.source.json import CiteProcJSON
 
-        csl_style = CitationStylesStyle(path, locale=self.locale, validate=False)
-        bib = CitationStylesBibliography(csl_style, CiteProcJSON(copy.deepcopy(items)), _FORMATTER)
-        citations = {}
-        for item in items:
-            citations[item["id"]] = Citation([CitationItem(item["id"])])
-            bib.register(citations[item["id"]])
+        with _mended_citeproc():
+            csl_style = CitationStylesStyle(path, locale=self.locale, validate=False)
+            bib = CitationStylesBibliography(csl_style, CiteProcJSON(copy.deepcopy(items)), _FORMATTER)
+            citations = {}
+            for item in items:
+                citations[item["id"]] = Citation([CitationItem(item["id"])])
+                bib.register(citations[item["id"]])
+            labels = {i: self._label(bib.cite(c, _ignore)) for i, c in citations.items()}
+            bib.sort()
+            entries = bib.bibliography()
         # The processor lowercases keys; map them back to the editors' ids.
         ids = {item["id"].lower(): item["id"] for item in items}
         urls = {item["id"]: str(item["URL"]) for item in items if item.get("URL")}
-        labels = {i: self._label(bib.cite(c, _ignore)) for i, c in citations.items()}
-        bib.sort()
         out = []
-        try:
-            entries = bib.bibliography()
-        finally:
-            _MACROS.clear()
         for item, text in zip(bib.items, entries, strict=True):
             key = ids.get(str(item.key).lower(), str(item.key))
             plain = self._quotes(str(text))

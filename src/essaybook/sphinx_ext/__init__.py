@@ -24,8 +24,6 @@ module:
 
 from __future__ import annotations
 
-import atexit
-import gc
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -53,28 +51,11 @@ from .search import kept_entries, pagefind, shards
 __all__ = ["setup"]
 
 # What this extension keeps in the environment changes form: Sphinx reads
-# every page again when it differs from the environment's (2: uses as JSON).
-ENV_VERSION = 2
-
-
-def _no_collection_at_exit() -> None:
-    """At the interpreter's exit, leave what is alive to the operating system.
-
-    At exit Python runs its cycle collector over everything still alive (the
-    environment's tables of contents, Sphinx's application), which for a
-    thousand essays takes most of a second after the build has finished;
-    freezing the objects at that point skips it. It happens only when the
-    process ends (atexit), so a long-running process that builds books (a test
-    session) keeps collecting as usual; files and logs are closed and flushed
-    by their own atexit handlers and context managers, not by the collector.
-    """
-    if not getattr(_no_collection_at_exit, "registered", False):
-        atexit.register(gc.freeze)
-        _no_collection_at_exit.registered = True  # type: ignore[attr-defined]
+# every page again when it differs from the environment's (3: records per builder).
+ENV_VERSION = 3
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    _no_collection_at_exit()
     config.register(app)
 
     app.add_node(
@@ -128,6 +109,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", latex.check_latex_engine)
     app.connect("env-get-outdated", incremental.env_get_outdated)
     app.connect("env-before-read-docs", conversion.env_before_read_docs)
+    app.connect("env-before-read-docs", incremental.env_before_read_docs)
     app.connect("env-purge-doc", conversion.env_purge_doc)
     app.connect("env-merge-info", conversion.env_merge_info)
     app.connect("doctree-read", navigation.record_toctrees)
@@ -150,6 +132,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", shards.html_page_context)
     app.connect("build-finished", citations.write_files)
     app.connect("build-finished", incremental.build_finished)
+    app.connect("build-finished", navigation.build_finished)
     app.connect("build-finished", shards.build_finished)
     app.connect("build-finished", pagefind.build_finished)
     app.connect("build-finished", site.write_robots)

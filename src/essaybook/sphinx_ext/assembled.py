@@ -14,10 +14,13 @@ from typing import Any
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.domains.std import StandardDomain
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-__all__ = ["OnePage", "by_page", "drop_virtual_includes"]
+__all__ = ["SPECIAL_PAGES", "OnePage", "by_page", "drop_virtual_includes"]
+
+# The names a toctree may list for pages Sphinx generates, as its documentation of the
+# toctree directive gives them ("Special names": genindex, modindex, search).
+SPECIAL_PAGES = frozenset({"genindex", "modindex", "search"})
 
 
 def drop_virtual_includes(app: Sphinx, doctree: nodes.document) -> None:
@@ -29,9 +32,8 @@ def drop_virtual_includes(app: Sphinx, doctree: nodes.document) -> None:
     environment's table of contents was recorded before this runs, so page
     order and next/previous links are unchanged.
     """
-    virtual = StandardDomain._virtual_doc_names
     for toctree in doctree.findall(addnodes.toctree):
-        toctree["includefiles"] = [f for f in toctree["includefiles"] if f not in virtual]
+        toctree["includefiles"] = [f for f in toctree["includefiles"] if f not in SPECIAL_PAGES]
 
 
 def by_page(document: nodes.document) -> Iterator[tuple[nodes.Element, str]]:

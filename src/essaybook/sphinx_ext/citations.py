@@ -173,13 +173,16 @@ def env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     names the directive), so Sphinx would re-read, and rewrite, none of them.
     """
     # The conversion's digest of what citations show, so a build that converts nothing formats nothing.
-    stamp = state_of(env).citations
-    old = getattr(env, "essaybook_citations", None)
-    env.essaybook_citations = stamp  # type: ignore[attr-defined]
+    state = state_of(env)
+    stamp = state.citations
+    seen = state.seen  # what this builder last wrote (essaybook.sphinx_ext.incremental)
+    old = seen.citations if seen is not None else None
+    if seen is not None:
+        seen.citations = stamp
     if old is None or old == stamp:
         return []
     # The pages that show a citation, and those whose tags carry one.
-    pages = set(env.essaybook_users.get("citations", ())) | {app.config.root_doc} | set(state_of(env).slugs)
+    pages = set(env.essaybook_users.get("citations", ())) | {app.config.root_doc} | set(state.slugs)
     return sorted(page for page in pages if page in env.found_docs)
 
 

@@ -61,6 +61,20 @@ def register(app: Sphinx) -> None:
 
 
 def set_default(config: Any, name: str, value: Any) -> None:
-    """Fill a configuration value from book.toml unless conf.py or ``-D`` set it."""
-    if name not in config._raw_config and name not in config._overrides:
-        setattr(config, name, value)
+    """Fill a configuration value from book.toml unless ``conf.py`` or ``-D`` set it.
+
+    Sphinx keeps what ``conf.py`` set to itself; its public view is each
+    value's default (``config.values``) and the command line's overrides
+    (``config.overrides``). A value still at its default was not set, or was
+    set to the default, which reads the same: either way book.toml fills it.
+    """
+    if name in config.overrides or not _at_default(config, name):
+        return
+    setattr(config, name, value)
+
+
+def _at_default(config: Any, name: str) -> bool:
+    default = config.values[name].default
+    if callable(default):
+        default = default(config)
+    return getattr(config, name) == default

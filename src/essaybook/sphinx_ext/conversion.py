@@ -49,7 +49,27 @@ from .errors import fail
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["State", "book_authors", "book_metadata", "state_of", "users"]
+__all__ = ["Seen", "State", "book_authors", "book_metadata", "state_of", "users"]
+
+
+@dataclass
+class Seen:
+    """What one builder, writing into one folder, last wrote from this environment.
+
+    Builders share the environment (one doctrees folder), but each writes its
+    own output: an HTML build after an EPUB build must still know which of
+    its own pages show what the EPUB build read. So every record of "what the
+    last build wrote" is kept per builder, and what a build reads or removes
+    is noted for every other builder until it writes.
+    """
+
+    nav: str | None = None  # the navigation digest its pages show
+    tocs: dict[str, str] = field(default_factory=dict)  # per page: its title and contents, as its parents show them
+    where: dict[str, str] = field(default_factory=dict)  # per page: what the glossary's "Used in" shows of it
+    citations: str | None = None  # what its pages' citations show
+    rights: str | None = None  # the rights its pages' footers state (essaybook.sphinx_ext.notices)
+    read_since: set[str] = field(default_factory=set)  # pages other builders read since it last wrote
+    removed_since: set[str] = field(default_factory=set)  # pages removed since it last wrote
 
 
 @dataclass
@@ -69,9 +89,14 @@ class State:
     rights: BookRights  # the essays' and the editors' rights statements
     convert: Callable[[], Book]  # the conversion, if the build needs the book and it was not made
     changed: set[str] = field(default_factory=set)
-    reread: set[str] = field(default_factory=set)  # the pages read in this build
-    new_tocs: set[str] = field(default_factory=set)  # read pages whose title or contents changed
-    rights_changed: bool = False  # every page's footer states them: all are written again
+    # The pages this builder's output may show stale: read in this build, or by another
+    # builder since this one last wrote (essaybook.sphinx_ext.incremental).
+    reread: set[str] = field(default_factory=set)
+    new_tocs: set[str] = field(default_factory=set)  # of those, the pages whose title or contents changed
+    seen: Seen | None = None  # what this builder last wrote, kept in the environment
+    nav_digest: str = ""  # every title and toctree of the book, as this build writes them
+    files_to_rebuild: dict[str, set[str]] | None = None  # Sphinx's own table, while this build narrows it
+    builder: Any = None  # this build's builder, for what transforms make as it would (relative links)
     converted: Book | None = None
 
     @property
@@ -288,13 +313,14 @@ def builder_inited(app: Sphinx) -> None:
     logger.info("essaybook: %d essays, %d pages written, %d unchanged, %d removed", *counts)
     # What this extension keeps in the (pickled) environment: term uses per
     # page, the pages using each directive, and the facts those directives show.
-    names = ("essaybook_uses", "essaybook_users", "essaybook_facts", "essaybook_where", "essaybook_tocs")
-    for name in (*names, "essaybook_toctrees"):
+    # (essaybook_builds: a Seen per builder and output folder.)
+    names = ("essaybook_uses", "essaybook_users", "essaybook_facts", "essaybook_builds", "essaybook_toctrees")
+    for name in names:
         if not hasattr(app.env, name):
             setattr(app.env, name, {})
     app.env.settings["raw_enabled"] = False
     app.env.settings["file_insertion_enabled"] = False
-    _STATES[app.env] = State(**converted.facts, convert=convert, converted=book)
+    _STATES[app.env] = State(**converted.facts, convert=convert, converted=book, builder=app.builder)
 
 
 def _provenance(chapter) -> tuple[str, str, tuple[str, ...]]:
@@ -307,12 +333,10 @@ def _provenance(chapter) -> tuple[str, str, tuple[str, ...]]:
 
 
 def env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """Note which pages this build reads: only theirs can differ from what the last build wrote."""
-    state = state_of(env)
-    state.reread = set(docnames)
+    """Convert the book before any page is read, if any is."""
     if docnames:
         # Reading needs the book; converted here, before parallel readers are forked, it is done once.
-        _ = state.book
+        _ = state_of(env).book
 
 
 # --- what the environment keeps ------------------------------------------------

@@ -30,9 +30,8 @@ from .margins import PARAGRAPH_ID
 __all__ = ["AliasIndex", "WhereUsed", "collect_uses", "index_glossary_terms", "where_used_changed"]
 
 
-def where_used_changed(env: BuildEnvironment, state: State) -> bool:
-    """Whether the glossary's "Used in" lists differ from the last build's."""
-    records: dict[str, str] = env.essaybook_where
+def where_used_changed(env: BuildEnvironment, state: State, records: dict[str, str]) -> bool:
+    """Whether the glossary's "Used in" lists differ from those ``records`` describe (and bring them up to date)."""
     order = [d for c in state.chapters for d in _chapter_pages(env, c)]
     changed = False
     for doc in order:
@@ -224,7 +223,7 @@ class _Links:
     def __init__(self, env: BuildEnvironment, fromdoc: str) -> None:
         self.env = env
         self.fromdoc = fromdoc
-        self.builder = env._app.builder
+        self.builder = state_of(env).builder
         self.anonlabels = env.domains.standard_domain.anonlabels
         self.uris: dict[str, str] = {}
 

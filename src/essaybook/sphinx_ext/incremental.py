@@ -4,9 +4,10 @@ Sphinx re-reads the pages whose source changed and writes those it re-read,
 plus, by its own rules, pages whose toctree lists one of them. The book adds
 what Sphinx cannot know: hand-written pages whose directives show the
 conversion's facts (read again when those facts change), every page when the
-navigation changed (titles, toctrees) or the rights its footer states, the glossary when its "Used in" lists
-changed, and no parent page when only an essay's text changed. Built pages of
-a removed essay are deleted, since Sphinx never deletes output.
+navigation changed (titles, toctrees) or the rights its footer states, the
+glossary when its "Used in" lists changed, and no parent page when only an
+essay's text changed. Built pages of a removed essay are deleted, since
+Sphinx never deletes output.
 """
 
 from __future__ import annotations
@@ -21,19 +22,38 @@ from ..core.memo import digest
 from ..core.render import GLOSSARY
 from ..core.write import prune_empty_parents
 from . import navigation
-from .conversion import _STATES, State, state_of
+from .conversion import _STATES, Seen, State, state_of
 from .glossary import where_used_changed
 
-__all__ = ["build_finished", "env_get_outdated", "env_get_updated", "write_started"]
+__all__ = [
+    "build_finished",
+    "builder_key",
+    "env_before_read_docs",
+    "env_get_outdated",
+    "env_get_updated",
+    "write_started",
+]
+
+
+def builder_key(app: Sphinx) -> str:
+    """Which output a build writes: its builder, and the folder it writes into."""
+    return f"{app.builder.name} {Path(app.outdir).resolve()}"
 
 
 def env_get_outdated(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    """Re-read hand-written pages whose directives list what changed."""
+    """Delete this builder's output of removed pages; re-read the hand-written pages that show what changed."""
     state = state_of(app.env)
     state.changed = added | changed | removed
-    _remove_outputs(app, {doc for doc in removed if doc.startswith(state.prefix)})
+    builds: dict[str, Seen] = env.essaybook_builds
+    state.seen = seen = builds.setdefault(builder_key(app), Seen())
+    for other in builds.values():
+        if other is not seen:
+            other.removed_since |= removed
+    gone = removed | seen.removed_since
+    seen.removed_since = set()
+    _remove_outputs(app, {doc for doc in gone if doc.startswith(state.prefix) and doc not in env.found_docs})
     users: dict[str, set[str]] = env.essaybook_users
     facts = {
         "chapters": state.chapters,
@@ -49,8 +69,24 @@ def env_get_outdated(
     old = env.essaybook_facts
     env.essaybook_facts = digests  # type: ignore[attr-defined]
     stale = [kind for kind in digests if old.get(kind) != digests[kind]]
-    state.rights_changed = "rights" in stale
     return sorted({doc for kind in stale for doc in users.get(kind, ()) if doc in env.found_docs})
+
+
+def env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Note the pages whose output may be stale: those read now, and those other builders read since this one wrote.
+
+    Sphinx writes the pages it reads; a page another builder read (it changed
+    then, and the environment now holds it as changed) is written by neither
+    Sphinx nor its source's time for this builder, so it is noted here.
+    """
+    state = state_of(env)
+    seen = state.seen
+    assert seen is not None, "env-get-outdated comes first"
+    for other in env.essaybook_builds.values():
+        if other is not seen:
+            other.read_since.update(docnames)
+    state.reread = set(docnames) | seen.read_since
+    seen.read_since = set()
 
 
 def _remove_outputs(app: Sphinx, docnames: set[str]) -> None:
@@ -84,27 +120,36 @@ def env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     where their anchors are; not for every edit of an essay.
     """
     state = state_of(app.env)
+    seen = state.seen
+    assert seen is not None, "env-get-outdated comes first"
     # Each record is brought up to date at every build, whatever is written:
-    # the next build compares with what this one wrote.
-    _note_tocs(env, state)
-    used_in_changed = where_used_changed(env, state)
+    # this builder's next build compares with what this one wrote.
+    _note_tocs(env, state, seen)
+    used_in_changed = where_used_changed(env, state, seen.where)
+    state.nav_digest = navigation.navigation_digest(env)
+    nav_changed = seen.nav != state.nav_digest
+    seen.nav = state.nav_digest
     # Every page's footer states the rights (essaybook.sphinx_ext.notices).
-    if navigation.navigation_changed(env) or state.rights_changed:
+    rights = digest(repr(state.rights))
+    rights_changed = seen.rights != rights
+    seen.rights = rights
+    if nav_changed or rights_changed:
         return sorted(env.found_docs)
+    write = state.reread & env.found_docs
     glossary = state.prefix + GLOSSARY
     if glossary in env.found_docs and used_in_changed:
-        return [glossary]
-    return []
+        write.add(glossary)
+    return sorted(write)
 
 
-def _note_tocs(env: BuildEnvironment, state: State) -> None:
+def _note_tocs(env: BuildEnvironment, state: State, seen: Seen) -> None:
     """Find the pages read in this build whose title or table of contents changed.
 
     Sphinx writes again every page whose toctree lists a page it re-read, in
     case the listed title or sections changed; :func:`write_started` limits
     that to the pages whose title or contents did change.
     """
-    tocs: dict[str, str] = env.essaybook_tocs
+    tocs = seen.tocs
     state.new_tocs = set()
     for doc in state.reread & env.found_docs:
         title, toc = env.titles.get(doc), env.tocs.get(doc)
@@ -133,13 +178,13 @@ def write_started(app: Sphinx, builder: Any) -> None:
     state = _STATES.get(env)
     if state is None:
         return
-    everything = env.files_to_rebuild
-    app._essaybook_files_to_rebuild = everything  # type: ignore[attr-defined]
+    state.files_to_rebuild = everything = env.files_to_rebuild
     env.files_to_rebuild = {doc: parents for doc, parents in everything.items() if doc in state.new_tocs}
 
 
 def build_finished(app: Sphinx, exception: BaseException | None) -> None:
-    everything = getattr(app, "_essaybook_files_to_rebuild", None)
-    if everything is not None:
-        app.env.files_to_rebuild = everything
-        app._essaybook_files_to_rebuild = None  # type: ignore[attr-defined]
+    """Put Sphinx's table back whole, so no later build (of any builder) misses a page it lists."""
+    state = _STATES.get(app.env)
+    if state is not None and state.files_to_rebuild is not None:
+        app.env.files_to_rebuild = state.files_to_rebuild
+        state.files_to_rebuild = None

@@ -15,13 +15,14 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders import latex
 from sphinx.config import Config
-from sphinx.errors import ConfigError
+from sphinx.errors import ConfigError, ExtensionError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import texescape
 from sphinx.util.texescape import escape as tex_escape
@@ -30,6 +31,7 @@ from sphinx.writers.latex import LaTeXTranslator as SphinxLaTeXTranslator
 from ..core.reading import human_date
 from ..typeset import TEXINPUTS
 from ..typeset.fonts import latex_fonts
+from . import reaches
 from .assembled import by_page
 from .config import set_default
 from .conversion import book_authors, book_metadata, state_of
@@ -166,14 +168,20 @@ NOTES_HEADING = "editorial-notes-heading"  # the class essaybook.core.render giv
 # ⎽, ℯ and ⅈ into _, e and i. A seed's characters reach the page as written,
 # and the fonts have them all. U+FFFD LuaTeX reads as the mark of a broken
 # UTF-8 sequence, and stops: it goes in as a command (essaybook.sty).
-# Sphinx fills its escaping tables when an application starts; the title page
-# is also made without one (in tests), so fill them here too (it is idempotent).
-texescape.init()
 _AS_WRITTEN = re.compile("([\u2713\u2714\u2715\u2716\u23bd\u212f\u2148\ufffd])")
+
+
+@cache
+def _escaping_tables() -> None:
+    # Sphinx fills its escaping tables when a LaTeX builder starts; the title page is
+    # made earlier (at config-inited) and in tests without a build. Filling them is
+    # idempotent, and done on first use rather than at import.
+    texescape.init()
 
 
 def pdf_escape(text: str) -> str:
     """Escape text for the PDF's LaTeX: Sphinx's escaping, leaving every character as written."""
+    _escaping_tables()
     pieces = _AS_WRITTEN.split(text)
     for i in range(1, len(pieces), 2):
         pieces[i] = r"\essaybookfffd{}" if pieces[i] == "\ufffd" else pieces[i]
@@ -206,6 +214,7 @@ class LaTeXBuilder(latex.LaTeXBuilder):
         essays' titles, which the statements name them by, are known only
         once the conversion has run, after the configuration was read.
         """
+        reaches.check("Sphinx LaTeX context")
         super().update_context()
         rights = state_of(self.env).rights
         page = latex_rights([*(titled for _, titled in rights.essays.values()), rights.editors], pdf_escape)
@@ -227,10 +236,16 @@ class LaTeXBuilder(latex.LaTeXBuilder):
         """
         if not self.config.latex_use_xindy:
             return
+        reaches.check("Sphinx latexmkrc")
         makefile = (self.outdir / "Makefile").read_text("utf-8")
         options = " ".join(
             m.group(1).strip() for m in re.finditer(r"^(?:export )?XINDYOPTS \+?= (.*)$", makefile, re.MULTILINE)
         )
+        if not options:
+            raise ExtensionError(
+                "essaybook.sphinx_ext.latex: Sphinx's LaTeX Makefile sets no XINDYOPTS any more, so the PDF's "
+                "index could not be made (see essaybook.sphinx_ext.reaches, 'Sphinx latexmkrc')"
+            )
         rc = self.outdir / "latexmkrc"
         default = "$ENV{'XINDYOPTS'} = '" + options.replace("'", "") + "' unless defined $ENV{'XINDYOPTS'};\n"
         rc.write_text(default + rc.read_text("utf-8"), "utf-8")

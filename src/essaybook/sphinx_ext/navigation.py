@@ -28,6 +28,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from docutils import nodes
 from sphinx import addnodes
@@ -37,16 +38,19 @@ from sphinx.environment.adapters.toctree import global_toctree_for_doc
 from sphinx.util import logging, url_re
 
 from ..core.memo import MEMO_FOLDER, Memo, digest
+from . import reaches
 from .a11y import CAPTION_LEVEL
+from .conversion import state_of
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
     "Entry",
     "NavTree",
+    "build_finished",
     "build_nav_tree",
     "html_page_context",
-    "navigation_changed",
+    "navigation_digest",
     "notfound_page_context",
     "record_toctrees",
     "render_nav",
@@ -316,14 +320,13 @@ def render_nav(
     return _Renderer(tree, builder, pagename, max_entries, neighbours, furo, absolute).render()
 
 
-def navigation_changed(env: Any) -> bool:
-    """Whether any page's navigation may differ from the last build's.
+def navigation_digest(env: Any) -> str:
+    """A digest of what every page's navigation shows: every title and toctree of the book.
 
     Every page shows titles of other pages (sidebar, previous and next links)
     and the shape of the toctrees; Sphinx rewrites only the pages it re-read.
-    This compares a digest of all titles and toctrees with the last build's
-    (kept in the environment) so an edit inside an essay rewrites only what
-    changed, while a new, removed or retitled page rewrites every page.
+    While this digest stays what a builder last wrote, an edit inside an essay
+    rewrites only what changed; a new, removed or retitled page rewrites every page.
     """
     digest = hashlib.sha256()
     for doc in sorted(env.titles):
@@ -334,14 +337,11 @@ def navigation_changed(env: Any) -> bool:
     toctrees = getattr(env, "essaybook_toctrees", {})
     for doc in sorted(toctrees):
         digest.update(f"{doc}\0{toctrees[doc]}\0".encode())
-    value = digest.hexdigest()
-    old = getattr(env, "essaybook_nav_digest", None)
-    env.essaybook_nav_digest = value
-    return old != value
+    return digest.hexdigest()
 
 
 def record_toctrees(app: Sphinx, doctree: nodes.document) -> None:
-    """Keep a digest of each page's toctrees (captions, entries, options) for :func:`navigation_changed`.
+    """Keep a digest of each page's toctrees (captions, entries, options) for :func:`navigation_digest`.
 
     Every page's sidebar shows them, and the environment keeps them nowhere else.
     """
@@ -351,6 +351,16 @@ def record_toctrees(app: Sphinx, doctree: nodes.document) -> None:
 
 
 # --- furo ---------------------------------------------------------------------
+#
+# Furo's html-page-context handler calls ``toctree()`` and passes the HTML to
+# its own ``furo.get_navigation_tree`` (furo/__init__.py, looked up in its
+# module at every page), which parses it with BeautifulSoup and adds its
+# checkboxes. No setting or event lets a theme user hand furo the finished
+# markup, so for the duration of one HTML build that function is wrapped: it
+# returns our directly written result for the very string object our
+# ``toctree()`` just returned (tests/test_navigation.py checks it is furo's
+# own result byte for byte) and passes anything else to furo unchanged. The
+# reach is listed, bounded and checked in essaybook.sphinx_ext.reaches.
 
 
 class _Ready:
@@ -363,33 +373,29 @@ class _Ready:
 _READY = _Ready()
 
 
-def _patch_furo() -> bool:
-    """Let furo's ``get_navigation_tree`` answer our HTML without parsing it.
+def _wrap_furo() -> Any:
+    """Wrap furo's ``get_navigation_tree``; the original, to put back when the build ends."""
+    import furo
 
-    Furo looks the function up in its module at every page; the wrapper returns
-    the directly written result only for the very string object our
-    ``toctree()`` just returned (the tests check it equals furo's own result)
-    and passes anything else to furo's function unchanged.
-    """
-    try:
-        import furo
-    except ImportError:
-        return False
-    original = getattr(furo, "get_navigation_tree", None)
-    if original is None:
-        return False
-    if getattr(original, "essaybook_wrapper", False):
-        return True
+    original = furo.get_navigation_tree
 
     def get_navigation_tree(toctree_html: str) -> str:
         if toctree_html is _READY.html:
             return _READY.furo
         return original(toctree_html)
 
-    get_navigation_tree.essaybook_wrapper = True  # type: ignore[attr-defined]
     get_navigation_tree.__wrapped__ = original  # type: ignore[attr-defined]
     furo.get_navigation_tree = get_navigation_tree
-    return True
+    return original
+
+
+@dataclass
+class _Build:
+    tree: NavTree | None = None
+    furo: Any = None  # furo's own get_navigation_tree while ours stands in for it
+
+
+_BUILDS: WeakKeyDictionary[Sphinx, _Build] = WeakKeyDictionary()
 
 
 # --- events -------------------------------------------------------------------
@@ -397,14 +403,13 @@ def _patch_furo() -> bool:
 
 def write_started(app: Sphinx, builder: Builder) -> None:
     """Resolve the navigation once, in the main process, before any page is written."""
-    app._essaybook_nav = None  # type: ignore[attr-defined]
-    app._essaybook_furo = False  # type: ignore[attr-defined]
+    build = _BUILDS[app] = _Build()
     if builder.name not in _BUILDERS or not app.config.essaybook_fast_navigation:
         return
-    # The tree is a function of what navigation_changed digests (every title and
-    # toctree), the builder and its tags: kept in the converter's memo, a build
-    # whose navigation did not change resolves nothing.
-    digest_now = getattr(app.env, "essaybook_nav_digest", None)
+    # The tree is a function of the navigation digest (every title and toctree),
+    # the builder and its tags: kept in the converter's memo, a build whose
+    # navigation did not change resolves nothing.
+    digest_now = state_of(app.env).nav_digest
     memo = Memo(Path(app.doctreedir) / MEMO_FOLDER if digest_now else None)
     key = digest(digest_now, builder.name, tuple(sorted(builder.tags)), app.config.root_doc)
     tree = memo.get("navigation", key)
@@ -416,19 +421,30 @@ def write_started(app: Sphinx, builder: Builder) -> None:
             return
         memo.put("navigation", key, tree)
         memo.save()
-    app._essaybook_nav = tree  # type: ignore[attr-defined]
+    build.tree = tree
     if tree is not None and tree.plain and app.config.html_theme == "furo":
-        app._essaybook_furo = _patch_furo()  # type: ignore[attr-defined]
+        reaches.check("furo.get_navigation_tree")
+        build.furo = _wrap_furo()
+
+
+def build_finished(app: Sphinx, exception: BaseException | None) -> None:
+    """Give furo its own function back: the wrapper lives only as long as the build that needs it."""
+    build = _BUILDS.pop(app, None)
+    if build is not None and build.furo is not None:
+        import furo
+
+        furo.get_navigation_tree = build.furo
 
 
 def html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Give furo a ``toctree()`` that answers its call from the tree resolved once."""
-    tree: NavTree | None = getattr(app, "_essaybook_nav", None)
+    build = _BUILDS.get(app)
     stock = context.get("toctree")
-    if tree is None or stock is None:
+    if build is None or build.tree is None or stock is None:
         return
+    tree = build.tree
     config = app.config
-    furo = getattr(app, "_essaybook_furo", False)
+    furo = build.furo is not None
 
     def toctree(**kwargs: Any) -> str:
         if kwargs != _FURO_CALL:
@@ -452,12 +468,18 @@ def notfound_page_context(app: Sphinx, pagename: str, templatename: str, context
     shows, a long book's chapters as a neighbourhood and a link to the full
     contents.
     """
-    tree: NavTree | None = getattr(app, "_essaybook_nav", None)
+    build = _BUILDS.get(app)
     stock = context.get("toctree")
-    if tree is None or stock is None or pagename != getattr(app.config, "notfound_pagename", None):
+    if (
+        build is None
+        or build.tree is None
+        or stock is None
+        or pagename != getattr(app.config, "notfound_pagename", None)
+    ):
         return
+    tree = build.tree
     config = app.config
-    furo = getattr(app, "_essaybook_furo", False)
+    furo = build.furo is not None
     absolute = config.notfound_urls_prefix or "/"
 
     def toctree(**kwargs: Any) -> str:

@@ -26,6 +26,7 @@ from sphinx.config import Config
 from sphinx.util.docutils import SphinxDirective
 
 from ..core.rights import Statement
+from . import reaches
 from .conversion import state_of, users
 
 __all__ = ["HTML_TEMPLATES", "RightsDirective", "config_inited", "html_page_context", "latex_rights", "rights_html"]
@@ -64,6 +65,8 @@ def html_page_context(app: Sphinx, pagename: str, templatename: str, context: di
     """Give every web page its rights lines (``essaybook_rights``), in place of the theme's copyright line."""
     if app.builder.format != "html" or app.builder.name.startswith("epub"):
         return
+    if app.config.html_theme == "furo":
+        reaches.check("furo footer")
     lines = "".join(f"<p>{rights_html(s)}</p>" for s in page_statements(app, pagename))
     context["essaybook_rights"] = lines
     context["show_copyright"] = False

@@ -18,6 +18,9 @@ from __future__ import annotations
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+
+from .. import reaches
 
 __all__ = ["drop_unused_words", "keep_index_entries", "restore_index_entries"]
 
@@ -46,6 +49,15 @@ def drop_unused_words(indexer: Any) -> None:
             del mapping[word]
 
 
+def _check_shape(indexer: Any) -> None:
+    for name in ("_mapping", "_title_mapping", "_index_entries"):
+        if not isinstance(getattr(indexer, name, None), dict):
+            raise ExtensionError(
+                f"essaybook.sphinx_ext.search.kept_entries: Sphinx's search indexer has no {name} mapping any "
+                "more (see essaybook.sphinx_ext.reaches, 'Sphinx search indexer')"
+            )
+
+
 class _Keeping:
     """A search index format that keeps what it loads."""
 
@@ -63,10 +75,16 @@ class _Keeping:
 
 
 def keep_index_entries(app: Sphinx) -> None:
+    """Wrap this build's ``load_indexer`` so the index entries of pages not written again are kept.
+
+    The workaround for sphinx-doc/sphinx#12599, reaching into the HTML
+    builder's indexer (essaybook.sphinx_ext.reaches, "Sphinx search indexer").
+    """
     builder = app.builder
     load = getattr(builder, "load_indexer", None)
     if load is None or getattr(load, "essaybook_keeps_entries", False):
         return
+    reaches.check("Sphinx search indexer")
 
     def load_indexer(docnames) -> None:
         # What Sphinx reads of the old index is kept as it reads it: the file,
@@ -79,6 +97,7 @@ def keep_index_entries(app: Sphinx) -> None:
         finally:
             builder.indexer_format = fmt
         indexer = builder.indexer
+        _check_shape(indexer)
         frozen = read[0] if read else None
         if not isinstance(frozen, dict) or frozen.get("envversion") != indexer._env_version:
             return

@@ -45,6 +45,8 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from .. import reaches
+
 logger = logging.getLogger(__name__)
 
 __all__ = [
@@ -279,6 +281,10 @@ def html_page_context(app: Sphinx, pagename: str, templatename: str, context: di
     """On the search page: choose the index, and tell the template (and the script) which."""
     if pagename != "search" or getattr(app.builder, "search", False) is not True:
         return
+    # The search page's script runs Sphinx's own search code on the index's pieces.
+    reaches.check("Sphinx searchtools.js")
+    if app.config.html_theme == "furo":
+        reaches.check("furo search template")
     sharded = _SHARDED[app] = _sharded(app)
     context["essaybook_search_manifest"] = f"{FOLDER}/manifest.json" if sharded else ""
     # What the search page never uses, 31 kB of its 300 kB budget: code colours
