@@ -121,7 +121,7 @@ EDITS: dict[str, tuple[Callable[[Path], object], set[str] | None]] = {
     "source": (_source, None),
     "seed-title": (_seed_title, None),
     # The title of a part of the first essay: a section of its page, in the contents' toctree.
-    "part-title": (_part_title, {"book/essay-0000/index.html", "index.html"}),
+    "part-title": (_part_title, {"book/essay-0000/index.html", "index.html", CHANGES}),
     "essay-removed": (_essay_removed, None),
     "contents-caption": (_contents_caption, None),
     "about-text": (_about_text, {"about.html"}),
