@@ -1,6 +1,6 @@
 """Sphinx configuration for the essay book.
 
-The book's title, version and copyright come from ``conf/book.toml`` (read by
+The book's title, version and rights come from ``conf/book.toml`` (read by
 the ``essaybook`` extension), so editors never edit this file. Read
 the Docs builds from this folder with plain ``sphinx-build``; ``make html``
 runs the same command, so both make the same book.

@@ -215,7 +215,7 @@ def book_authors(app: Sphinx) -> list[str]:
 
 
 def config_inited(app: Sphinx, config: Any) -> None:
-    """Take the book's title, authors, version and copyright from ``conf/book.toml``."""
+    """Take the book's title, authors, version and the editors' copyright from ``conf/book.toml``."""
     seeds_dir, conf_dir, out_dir = paths(app)
     memo = Memo(Path(app.doctreedir) / MEMO_FOLDER)
     history = History(conf_dir, seeds_dir, os.path.relpath(conf_dir, project_root(app)))
