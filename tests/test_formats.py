@@ -196,10 +196,10 @@ def test_epub_reading_order_is_title_page_essays_then_apparatus(epub: Path) -> N
     assert spine[0] == "index.xhtml", "the book opens on its title page"
     title_page = BeautifulSoup(zipfile.ZipFile(epub).read("index.xhtml").decode(), "html.parser")
     assert norm(title_page.find("h1").get_text()) == BOOK.title
-    apparatus = ["book/glossary.xhtml", "book/timeline.xhtml", "book/sources.xhtml"]
+    apparatus = ["book/glossary.xhtml", "book/timeline.xhtml", "book/sources.xhtml", "book/changes.xhtml"]
     essays = [s for s in spine if s.startswith("book/") and s not in apparatus]
     assert spine[1 : 1 + len(essays)] == essays, f"the essays come first, together: {spine}"
-    assert spine[-5:] == [*apparatus, "about.xhtml", "genindex.xhtml"]
+    assert spine[-6:] == [*apparatus, "about.xhtml", "genindex.xhtml"]
     listed = [a["href"] for a in nav.select("nav a")]
     for page in spine:
         assert page in listed, f"{page} is missing from the table of contents ({listed})"

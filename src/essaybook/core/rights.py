@@ -107,11 +107,40 @@ class BookRights:
     editors: Statement  # the editors', beside all the essays (the title page, the apparatus)
     editors_one: Statement  # the editors', on one essay's pages
     essays: dict[str, tuple[Statement, Statement]]  # by slug, in reading order: (on its pages, by its title)
+    # What a page naming every essay's rights says (the title page, About, the EPUB, the PDF's verso):
+    # each essay whose rights are recorded, those without in one sentence, then the editors'.
+    listing: tuple[Statement, ...] = ()
+
+
+# Up to this many essays without recorded rights are named in the listing; more are counted.
+_NAMED = 3
+
+
+def _unrecorded(titles: Sequence[str], total: int) -> Statement | None:
+    if not titles:
+        return None
+    if len(titles) <= _NAMED:
+        quoted = [f"“{t}”" for t in titles]
+        which = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+        return Statement(f"No copyright holder is recorded for {which} in this edition.")
+    if len(titles) == total:
+        return Statement(f"No copyright holder is recorded for any of the {total} essays in this edition.")
+    count = len(titles)
+    return Statement(f"No copyright holder is recorded for {count} of the essays in this edition; each says so.")
 
 
 def book_rights(book: Book, chapters: Sequence[Chapter]) -> BookRights:
     essays = {}
+    recorded: list[Statement] = []
+    unrecorded: list[str] = []
     for c in chapters:
         rights = c.conf.rights if c.conf else None
         essays[c.slug] = (essay_statement(rights), essay_statement(rights, c.essay.title))
-    return BookRights(editors_statement(book), editors_statement(book, essays="the essay"), essays)
+        if rights is not None and rights.stated:
+            recorded.append(essays[c.slug][1])
+        else:
+            unrecorded.append(c.essay.title)
+    editors = editors_statement(book)
+    missing = _unrecorded(unrecorded, len(chapters))
+    listing = (*recorded, *([missing] if missing else []), editors)
+    return BookRights(editors, editors_statement(book, essays="the essay"), essays, listing)

@@ -106,8 +106,7 @@ class EpubBuilder(Epub3Builder):
         # The edition's date is when it was published; dcterms:modified stays the build's (source) date.
         metadata["issued"] = escape(dc.date) if dc.date else metadata["date"]
         # Whose each part is: every essay's rights, by its title, and the editors' (essaybook.core.rights).
-        rights = state.rights
-        metadata["rights"] = [escape(s.text) for s in (*(t for _, t in rights.essays.values()), rights.editors)]
+        metadata["rights"] = [escape(s.text) for s in state.rights.listing]
         return metadata
 
     def toc_metadata(self, level: int, navpoints: list[Any]) -> dict[str, Any]:

@@ -216,8 +216,7 @@ class LaTeXBuilder(latex.LaTeXBuilder):
         """
         reaches.check("Sphinx LaTeX context")
         super().update_context()
-        rights = state_of(self.env).rights
-        page = latex_rights([*(titled for _, titled in rights.essays.values()), rights.editors], pdf_escape)
+        page = latex_rights(list(state_of(self.env).rights.listing), pdf_escape)
         if not self.context.get("essaybook_rights"):
             self.context["essaybook_rights"] = page
             self.context["maketitle"] = self.context.get("maketitle", "") + "\n" + page

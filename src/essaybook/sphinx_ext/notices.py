@@ -57,7 +57,7 @@ def page_statements(app: Sphinx, pagename: str) -> list[Statement]:
     if slug is not None and slug in rights.essays:
         return [rights.essays[slug][0], rights.editors_one]
     if app.builder.name == "singlehtml":
-        return [*(titled for _, titled in rights.essays.values()), rights.editors]
+        return list(rights.listing)
     return [rights.editors, Statement("Each essay’s rights are stated at the foot of its pages.")]
 
 
@@ -73,7 +73,7 @@ def html_page_context(app: Sphinx, pagename: str, templatename: str, context: di
 
 
 class RightsDirective(SphinxDirective):
-    """Every essay's rights, by its title, then the editors': ``{rights}``."""
+    """Every essay's rights, by its title (those not recorded in one sentence), then the editors': ``{rights}``."""
 
     has_content = False
 
@@ -81,7 +81,7 @@ class RightsDirective(SphinxDirective):
         users(self.env, "rights").add(self.env.docname)
         rights = state_of(self.env).rights
         out: list[nodes.Node] = []
-        for statement in [*(titled for _, titled in rights.essays.values()), rights.editors]:
+        for statement in rights.listing:
             para = nodes.paragraph(classes=["rights-statement"])
             before, licence, after = statement.pieces()
             para += nodes.Text(before)
