@@ -15,7 +15,7 @@ ACE_CLI    := tests/ace/node_modules/.bin/ace-cli
 CITATIONJS := tests/citationjs/node_modules/@citation-js/core/package.json
 
 .DEFAULT_GOAL := help
-.PHONY: venv system-packages help html epub pdf linkcheck singlehtml serve livehtml test fuzz screenshots vnu ace citationjs check convert lint clean
+.PHONY: venv system-packages help html epub pdf linkcheck singlehtml serve livehtml test fuzz screenshots vnu ace citationjs check release convert lint clean
 
 help: ## Show this list of targets
 	@echo "Usage: make <target>"
@@ -74,8 +74,11 @@ livehtml: $(STAMP) ## Rebuild on every change to seeds/, conf/, docs/ or src/, w
 	$(BIN)/sphinx-autobuild docs $(BUILDDIR)/livehtml $(SPHINXOPTS) --host 127.0.0.1 --port $(PORT) \
 		--watch seeds --watch conf --watch src --ignore docs/book
 
-check: $(STAMP) ## Check seeds/ and conf/ and print every problem, without building
-	$(BIN)/python -m essaybook check
+check: $(STAMP) ## Check seeds/ and conf/ and print every problem, without building (STRICT=1: fail on findings)
+	$(BIN)/python -m essaybook check $(if $(STRICT),--strict)
+
+release: $(STAMP) ## Keep this edition's editorial layer in conf/releases/<version>/, to commit and tag v<version>
+	$(BIN)/python -m essaybook release
 
 convert: $(STAMP) ## Write the generated MyST pages into docs/book without building
 	$(BIN)/python -m essaybook convert

@@ -18,13 +18,13 @@ from pybtex.database import parse_string
 
 from essaybook.core import how_to_cite as citation
 from essaybook.core.bibliography import Bibliography, runs
-from essaybook.core.edition import Book, Chapter, EssayConf, PartPlan, Publication
+from essaybook.core.edition import Book, Chapter, EssayConf, PartPlan, Publication, Rights
 from essaybook.core.seeds import Essay, Paragraph
 
 BOOK = Book(
     title="A Book {of} 100% Essays & Notes",
-    copyright="2026, Editors",
     version="2.1",
+    rights=Rights("The Essay Book editors", "2026", "CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
     editor="The Essay Book editors",
     language="en-GB",
     date="2026-12-03",
@@ -34,15 +34,22 @@ FIRST = Publication(
 )
 
 
-def chapter(slug: str, title: str, author: str = "", first: Publication | None = None, count: int = 5) -> Chapter:
+def chapter(
+    slug: str,
+    title: str,
+    author: str = "",
+    first: Publication | None = None,
+    count: int = 5,
+    rights: Rights | None = None,
+) -> Chapter:
     paragraphs = tuple(Paragraph(f"Paragraph {n}.", 3 + 2 * n) for n in range(count))
     essay = Essay(f"{slug}.txt", f"seeds/{slug}.txt", title, 1, paragraphs, "0" * 64)
-    conf = EssayConf(f"{slug}.txt", slug, author, "auto", first) if author or first else None
+    conf = EssayConf(f"{slug}.txt", slug, author, "auto", first, rights=rights) if author or first else None
     return Chapter(essay, slug, conf, (PartPlan(1, "", 0, count),), ())
 
 
 CHAPTERS = [
-    chapter("essay", "An Essay", "Paul Austin Murphy", FIRST),
+    chapter("essay", "An Essay", "Paul Austin Murphy", FIRST, rights=Rights("Paul Austin Murphy", "2014")),
     chapter("other", "Another Essay", count=2),
 ]
 SCHEMA = Draft202012Validator(
@@ -184,7 +191,7 @@ def test_bibtex_parses_with_pybtex_and_says_what_the_item_says(items: list[dict]
     ],
 )
 def test_bibtex_escapes_what_latex_and_bibtex_would_read_as_markup(title: str, field: str) -> None:
-    item = citation.edition_item(Book(title=title, copyright="c", version="1"), [])
+    item = citation.edition_item(Book(title=title, version="1"), [])
     (entry,) = parse_string(citation.bibtex(item), "bibtex").entries.values()
     assert entry.fields["title"] == field
 
@@ -216,6 +223,20 @@ def test_csl_json_is_valid_against_the_sources_schema(items: list[dict]) -> None
         assert errors == [], errors
         assert data == [citation.public(item)]
         assert not any(k.startswith("essaybook") for k in data[0])
+
+
+def test_the_rights_are_in_csl_jsons_license_and_in_no_format_without_a_field_for_them(items: list[dict]) -> None:
+    edition, essay, other = items
+    assert essay["license"] == "© 2014 Paul Austin Murphy", "an essay's own rights, never the editors'"
+    assert (
+        edition["license"]
+        == "“An Essay” © 2014 Paul Austin Murphy; editorial matter © 2026 The Essay Book editors, CC BY 4.0"
+    )
+    assert "license" not in other, "no rights are recorded for it: none are stated"
+    assert json.loads(citation.csl_json(essay))[0]["license"] == essay["license"]
+    # BibTeX, biblatex and RIS have no field for rights: nothing is made up for them.
+    for item in items:
+        assert "©" not in citation.bibtex(item) and "©" not in citation.ris(item)
 
 
 def test_every_item_has_three_files_under_cite(items: list[dict]) -> None:
@@ -305,7 +326,8 @@ def test_dublin_core_never_makes_the_editors_creators() -> None:
 
 
 def test_the_citation_text_is_the_styles_and_its_address_a_link(items: list[dict]) -> None:
-    item = citation.public(items[1])
+    item = citation.for_style(items[1])
+    assert "license" not in item and "original-publisher" not in item
     text = Bibliography([item], "chicago-author-date", "en").formatted[0].text
     parts = runs(text, item["URL"])
     assert ("url", item["URL"]) in parts

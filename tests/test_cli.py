@@ -14,7 +14,7 @@ from essaybook.cli import main
 from essaybook.core.seeds import MAX_TITLE
 
 ROOT = Path(__file__).resolve().parents[1]
-BOOK = '[book]\ntitle = "T"\ncopyright = "c"\nversion = "1"\n'
+BOOK = '[book]\ntitle = "T"\nrights = { holder = "c", year = "2026" }\nversion = "1"\n'
 GOOD = b"Title\n\nA paragraph.\n"
 
 
@@ -105,14 +105,15 @@ def test_seed_and_conf_problems_reported_together(tmp_path: Path) -> None:
 def test_check_ok(tmp_path: Path) -> None:
     project(tmp_path, {"a.txt": GOOD})
     result = run_check(tmp_path)
-    # Nothing is wrong, but the editors should know nobody said who wrote the essay or where it appeared.
+    # Nothing is wrong, but the editors should know nobody said who wrote the essay, where it appeared or whose it is.
     assert result.returncode == 0
     assert [line.split(": warning: ")[0] + " " + line.rsplit(" ", 1)[1] for line in result.stderr.splitlines()] == [
         "seeds/a.txt:1 [essaybook.lint.no-author]",
         "seeds/a.txt:1 [essaybook.lint.no-first-publication]",
+        "seeds/a.txt:1 [essaybook.lint.no-rights]",
     ]
     assert result.stdout.startswith("ok: 1 essays, 3 pages")
-    assert result.stdout.rstrip().endswith("; 2 findings for the editors")
+    assert result.stdout.rstrip().endswith("; 3 findings for the editors")
 
 
 def test_no_seeds_at_all(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from essaybook.core.seeds import parse_seed
 BOOK = """\
 [book]
 title = "A Book"
-copyright = "2026, Editors"
+rights = { holder = "Editors", year = "2026" }
 version = "1.0"
 """
 
@@ -99,6 +99,8 @@ def test_valid_edition_loads(tmp_path: Path) -> None:
     assert (note.paragraph, ESSAY.paragraphs[0].text[: note.end]) == (0, ESSAY.paragraphs[0].text)
     front = load_book(conf)
     assert front.book.version == "1.0"
+    assert (front.book.rights.holder, front.book.rights.year, front.book.rights.licence) == ("Editors", "2026", "")
+    assert front.essays[SEED].rights is None
     assert front.authors([SEED, "not-in-book.txt"]) == ["A. N. Author"]
 
 
@@ -287,6 +289,37 @@ SCHEMA_CASES = [
         '[[events]]\ndate = "1917-11-07"\nlabel = "L"\nnote = "n"\nterm = "T"\n',
         [("[[events]]", "conf.invalid")],
         id="event-note-and-term",
+    ),
+    # Rights: the editors' required, an essay's holder and year (or the public domain), the year as text.
+    pytest.param(
+        "book",
+        BOOK.replace('rights = { holder = "Editors", year = "2026" }', 'copyright = "2026, Editors"'),
+        [("copyright", "conf.replaced-key"), ("[book]", "conf.missing-key")],
+        id="book-copyright-replaced-by-rights",
+    ),
+    pytest.param(
+        "book",
+        BOOK.replace('year = "2026"', "year = 2026"),
+        [("rights", "conf.type")],
+        id="book-rights-year-as-a-number",
+    ),
+    pytest.param(
+        "book",
+        BOOK + '\n[essays."x.txt".rights]\nholder = "A. N. Author"\nlicense = "CC BY 4.0"\n',
+        [("license", "conf.unknown-key")],
+        id="essay-rights-misspelt-licence",
+    ),
+    pytest.param(
+        "book",
+        BOOK + '\n[essays."x.txt".rights]\nholder = "A. N. Author"\nlicence = "CC BY 4.0"\n',
+        [('[essays."x.txt".rights]', "conf.missing-key")],
+        id="essay-rights-without-a-year",
+    ),
+    pytest.param(
+        "book",
+        BOOK + '\n[essays."x.txt".rights]\nyear = "14"\nlicence_url = "creativecommons.org"\n',
+        [('year = "14"', "conf.date"), ("licence_url", "conf.url")],
+        id="essay-rights-bad-year-and-address",
     ),
     pytest.param(
         "timeline",

@@ -205,6 +205,22 @@ def test_epub_metadata_comes_from_book_toml_and_the_source_date(epub: Path) -> N
     assert first and [e.text for e in meta.findall("dc:source", NS)] == first
 
 
+def test_epub_rights_are_each_essays_and_the_editors(epub: Path) -> None:
+    """One dc:rights per essay (its holder's), one for the editors' work: never one line claiming the whole book."""
+    with zipfile.ZipFile(epub) as book:
+        _, opf = _opf(book)
+    rights = [e.text for e in opf.find("opf:metadata", NS).findall("dc:rights", NS)]
+    titles = [read_seed(seed).title for seed in SEEDS]
+    holders = [FRONT.essays[seed.name].rights for seed in SEEDS]
+    assert rights[:-1] == [f"“{t}” © {r.year} {r.holder}." for t, r in zip(titles, holders, strict=True)]
+    editors = BOOK.rights
+    assert rights[-1].startswith("Editorial matter (part titles, notes, glossary, timeline and apparatus)")
+    assert (
+        f"© {editors.year} {editors.holder}, licensed under {editors.licence}, which does not cover the essays"
+        in (rights[-1])
+    )
+
+
 def test_epub_contents_are_reproducible(project: Path, epub: Path) -> None:
     again = next(_build(project, "epub", "epub-again").glob("*.epub"))
     with zipfile.ZipFile(epub) as one, zipfile.ZipFile(again) as two:
@@ -233,10 +249,10 @@ def test_epub_reading_order_is_title_page_essays_then_apparatus(epub: Path) -> N
     assert spine[0] == "index.xhtml", "the book opens on its title page"
     title_page = BeautifulSoup(zipfile.ZipFile(epub).read("index.xhtml").decode(), "html.parser")
     assert norm(title_page.find("h1").get_text()) == BOOK.title
-    apparatus = ["book/glossary.xhtml", "book/timeline.xhtml", "book/sources.xhtml"]
+    apparatus = ["book/glossary.xhtml", "book/timeline.xhtml", "book/sources.xhtml", "book/changes.xhtml"]
     essays = [s for s in spine if s.startswith("book/") and s not in apparatus]
     assert spine[1 : 1 + len(essays)] == essays, f"the essays come first, together: {spine}"
-    assert spine[-5:] == [*apparatus, "about.xhtml", "genindex.xhtml"]
+    assert spine[-6:] == [*apparatus, "about.xhtml", "genindex.xhtml"]
     listed = [a["href"] for a in nav.select("nav a")]
     for page in spine:
         assert page in listed, f"{page} is missing from the table of contents ({listed})"
@@ -353,11 +369,22 @@ def test_pdf_reads_like_an_edition(pdf: Path) -> None:
     ).stdout
     first, second = pages.split("\f")[:2]
     shown = (BOOK.title, BOOK.subtitle, *AUTHORS, f"Edited, with notes and a glossary, by {BOOK.editor}")
-    # The rights at the foot of the title page: the book's copyright, as the web's footer gives it.
-    for words in (*shown, f"Edition {BOOK.version}", f"Copyright © {BOOK.copyright}"):
+    for words in (*shown, f"Edition {BOOK.version}"):
         assert words in norm(first), f"{words!r} is not on the title page"
     assert "Release" not in pages
-    assert second.startswith("Contents"), "the contents follow the title page, with no blank page between"
+    # The title page's verso: whose the essays are, and the editors' work, the licence linked.
+    rights = norm(second)
+    for seed in SEEDS:
+        conf = FRONT.essays[seed.name].rights
+        assert f"“{read_seed(seed).title}” © {conf.year} {conf.holder}." in rights
+    assert f"© {BOOK.rights.year} {BOOK.rights.holder}, licensed under {BOOK.rights.licence}" in rights
+    assert "which does not cover the essays" in rights
+    links = subprocess.run(["pdfinfo", "-url", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert BOOK.rights.licence_url in links, "the licence's name links to the licence"
+    third = subprocess.run(
+        ["pdftotext", "-f", "3", "-l", "3", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert third.startswith("Contents"), "the contents follow the copyright page, with no blank page between"
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True).stdout
     # The web's way-finding lines: in print the parts are sections of their essay's chapter.
     assert "Part 1 of" not in text and "In 3 parts" not in text

@@ -97,7 +97,6 @@ def test_title_page_values_come_from_one_function(app) -> None:
         "editor": "The Test Editors",
         "edition": "2.1",
         "date": "",
-        "rights": ["Copyright © 2026, The Test Editors"],
     }
 
 

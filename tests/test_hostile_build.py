@@ -41,7 +41,9 @@ from sitebuild import (
 )
 
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
-BOOK_TOML = '[book]\ntitle = "Hostile seeds"\ncopyright = "2026, The Essay Book editors"\nversion = "0"\n'
+BOOK_TOML = (
+    '[book]\ntitle = "Hostile seeds"\nrights = { holder = "The Essay Book editors", year = "2026" }\nversion = "0"\n'
+)
 
 # What the converter emits inside .essay-text, and the attributes each may carry.
 ALLOWED = {

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from essaybook.cli import main as essaybook
 from sitebuild import ROOT, SOURCE_DATE_EPOCH, build_html
 
 sys.path.insert(0, str(ROOT / "tests" / "bench"))
@@ -90,22 +91,43 @@ def _essay_removed(project: Path) -> None:
     (project / "seeds" / "e0001.txt").unlink()
 
 
-# Each edit, and the pages the incremental build may write (None: any).
+def _previous_release(project: Path) -> None:
+    # The release this edition is compared with, rewritten: a note of essay 1 now reads as revised since.
+    snapshot = project / "conf" / "releases" / "1.0" / "notes.toml"
+    head, sep, rest = snapshot.read_text("utf-8").partition('id = "c0001-')
+    snapshot.write_text(head + sep + rest.replace('text = "', 'text = "Earlier: ', 1), "utf-8")
+
+
+def _editors_licence(project: Path) -> None:
+    # Every page's footer states it.
+    _set(project / "conf" / "book.toml", 'licence = "CC BY 4.0"', 'licence = "CC BY-SA 4.0"')
+
+
+def _essay_rights(project: Path) -> None:
+    _set(project / "conf" / "book.toml", 'holder = "Paul Austin Murphy"', 'holder = "P. A. Murphy"')
+
+
+# Each edit, and the pages the incremental build may write (None: any). The book is compared
+# with a previous release (a snapshot of itself), so what an edit changes is also on the changes page.
 ESSAY = "book/essay-0001/index.html"
+CHANGES = "book/changes.html"
 EDITS: dict[str, tuple[Callable[[Path], object], set[str] | None]] = {
-    "note": (lambda p: edit_note(p, 1), {ESSAY}),
-    "note-with-a-term": (_note_with_a_term, {ESSAY, "book/glossary.html"}),
-    "seed-text": (lambda p: edit_one(p, 1), {ESSAY, "about.html"}),
-    "seed-text-with-a-term": (_seed_with_a_term, {ESSAY, "about.html", "book/glossary.html"}),
-    "glossary-definition": (_glossary_definition, {"book/glossary.html"}),
+    "note": (lambda p: edit_note(p, 1), {ESSAY, CHANGES}),
+    "note-with-a-term": (_note_with_a_term, {ESSAY, "book/glossary.html", CHANGES}),
+    "seed-text": (lambda p: edit_one(p, 1), {ESSAY, "about.html", CHANGES}),
+    "seed-text-with-a-term": (_seed_with_a_term, {ESSAY, "about.html", "book/glossary.html", CHANGES}),
+    "glossary-definition": (_glossary_definition, {"book/glossary.html", CHANGES}),
     "glossary-alias": (_glossary_alias, None),
     "source": (_source, None),
     "seed-title": (_seed_title, None),
     # The title of a part of the first essay: a section of its page, in the contents' toctree.
-    "part-title": (_part_title, {"book/essay-0000/index.html", "index.html"}),
+    "part-title": (_part_title, {"book/essay-0000/index.html", "index.html", CHANGES}),
     "essay-removed": (_essay_removed, None),
     "contents-caption": (_contents_caption, None),
     "about-text": (_about_text, {"about.html"}),
+    "previous-release": (_previous_release, {ESSAY, CHANGES}),
+    "editors-licence": (_editors_licence, None),
+    "essay-rights": (_essay_rights, None),
 }
 
 
@@ -138,8 +160,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("incremental")
     work = root / "work"
     make_corpus(work, 2)
+    # Edition 1.0 of the corpus as released (its snapshot), then edition 1.1 of the same text.
+    book = work / "conf" / "book.toml"
+    text = book.read_text("utf-8")
+    book.write_text(re.sub(r'(?m)^version = ".*"$', 'version = "1.0"', text), "utf-8")
+    assert essaybook(["release", "--conf", str(work / "conf"), "--seeds", str(work / "seeds")]) == 0
+    book.write_text(re.sub(r'(?m)^version = ".*"$', 'version = "1.1"', text), "utf-8")
     shutil.copytree(ROOT / "docs", work / "docs", ignore=lambda d, names: {"book", "_build"} & set(names))
-    build_html(work, env=ENV).check()
+    out = build_html(work, env=ENV).check()
+    assert (out / CHANGES).is_file(), "the book is compared with its previous release"
     saved = root / "saved"
     shutil.copytree(work, saved, symlinks=True)
     return saved, work

@@ -62,7 +62,8 @@ def test_balance(text: str, expected: list[tuple[int, str, str]]) -> None:
 # (location, code, words the message holds), in the order check prints them.
 FINDINGS = [
     ("conf/book.toml:7:1", "lint.no-first-publication", "seeds/a.txt has no first publication"),
-    ("conf/book.toml:16:1", "lint.http-url", "first publication of b.txt is given at an address without https"),
+    ("conf/book.toml:20:1", "lint.http-url", "first publication of b.txt is given at an address without https"),
+    ("conf/book.toml:26:1", "lint.http-url", "the licence of b.txt is given at an address without https"),
     ("conf/glossary.toml:6:1", "lint.unused-term", "'tovarishch' is used by no essay and no note"),
     ("conf/lint.toml:6:1", "lint.stale-acceptance", "http://example.org/gone (lint.http-url) matches no finding"),
     ("conf/sources.json:8:1", "lint.uncited-source", "'uncited' is cited by no note and no glossary entry"),
@@ -74,6 +75,7 @@ FINDINGS = [
     ("seeds/a.txt:14:17", "lint.unbalanced-quote", '(") is not closed in the paragraph that starts at line 13'),
     ("seeds/c.txt:1", "lint.no-author", "seeds/c.txt has no author"),
     ("seeds/c.txt:1", "lint.no-first-publication", "seeds/c.txt has no first publication"),
+    ("seeds/c.txt:1", "lint.no-rights", "seeds/c.txt has no rights statement"),
 ]
 
 

@@ -93,7 +93,8 @@ HEADER_IN_STRINGS = {
     "notes.toml": '[[notes]]\nid = "a"\nseed = "s.txt"\nanchor = "x"\ntext = """\nOne\n[[notes]]\nid = "b"\n"""\n'
     'sources = ["s"]\n\n[[notes]]\nid = "c"\nseed = "s.txt"\nanchor = "y"\ntext = \'\'\'\n[[notes]]\'\'\'\n'
     'sources = ["s"]\n',
-    "book.toml": '[book]\ntitle = "T"\ncopyright = "c"\nversion = "1"\nintroduction = """\n[essays."x.txt"]\n"""\n'
+    "book.toml": '[book]\ntitle = "T"\nrights = {holder = "c", year = "2026"}\nversion = "1"\n'
+    'introduction = """\n[essays."x.txt"]\n"""\n'
     '[essays."a.txt"]\nslug = "a"\n[[essays."a.txt".parts]]\ntitle = """\n[essays."b.txt"]\n"""\n'
     '[essays."c.txt"]\nslug = "c"\n',
 }
@@ -104,7 +105,9 @@ def test_a_header_line_inside_a_string_is_not_an_entry(tmp_path: Path, name: str
     conf = tmp_path / "conf"
     conf.mkdir()
     if name != "book.toml":
-        (conf / "book.toml").write_text('[book]\ntitle = "T"\ncopyright = "c"\nversion = "1"\n', "utf-8")
+        (conf / "book.toml").write_text(
+            '[book]\ntitle = "T"\nrights = {holder = "c", year = "2026"}\nversion = "1"\n', "utf-8"
+        )
     (conf / "sources.json").write_text('[{"id": "s", "type": "book", "title": "S"}]', "utf-8")
     (conf / name).write_text(HEADER_IN_STRINGS[name], "utf-8")
     plain = load_edition(conf)

@@ -36,7 +36,7 @@ from sitebuild import ROOT, STRICT, sphinx
 
 FIXTURES = ROOT / "tests" / "fixtures" / "new-book"
 ANSWERS = ["--title", "Essays on Things", "--author", "A. N. Author", "--language", "en"]
-EPOCH = "1700000000"  # 2023: the copyright year of the fixture books
+EPOCH = "1700000000"  # 2023: the rights' year of the fixture books
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -139,8 +139,9 @@ def test_the_book_toml_holds_the_answers_as_written(tmp_path: Path, monkeypatch:
     book = tomllib.loads((tmp_path / "book" / "conf" / "book.toml").read_text("utf-8"))
     assert book["book"]["title"] == title
     assert (book["book"]["editor"], book["book"]["language"]) == (author, "fr-CA")
-    assert book["book"]["copyright"] == f"2023, {author}"
+    assert book["book"]["rights"] == {"holder": author, "year": "2023"}
     assert book["essays"]["sample-essay.txt"]["author"] == author
+    assert book["essays"]["sample-essay.txt"]["rights"] == {"holder": author, "year": "2023"}
     assert (tmp_path / "book" / "README.md").read_text("utf-8").startswith(f"# {title}\n")
 
 

@@ -53,12 +53,14 @@ def _without(needle: str):
 CHANGES = {
     "furo.get_navigation_tree": ("setattr", furo, "get_navigation_tree", lambda html, depth: html),
     "furo landmarks": ("read", '<aside class="sidebar-drawer">'),
+    "furo footer": ("read", "{%- if show_copyright %}"),
     "furo search template": ("read", "{% block scripts -%}"),
     "Sphinx searchtools.js": ("read", "_performSearch: ("),
     "Sphinx search indexer": ("setattr", reaches, "_source", lambda obj: ""),
     "Sphinx EPUB package template": ("read", "<dc:date>"),
     "Sphinx EPUB navigation and pages": ("read", '<nav epub:type="toc">'),
     "Sphinx latexmkrc": ("read", "export XINDYOPTS = "),
+    "Sphinx LaTeX context": ("read", "<%= maketitle %>"),
 }
 
 

@@ -297,7 +297,7 @@ def test_layout_rule(tmp_path: Path, words: int, layout: str, paged: bool) -> No
     body = " ".join(["word"] * (words - 2))
     (seeds / "a.txt").write_text(f"Title\n\nOne two.\n\n{body}\n", "utf-8")
     (conf / "book.toml").write_text(
-        '[book]\ntitle = "T"\ncopyright = "c"\nversion = "1"\none_page_words = 40\n'
+        '[book]\ntitle = "T"\nrights = {holder = "c", year = "2026"}\nversion = "1"\none_page_words = 40\n'
         f'[essays."a.txt"]\nlayout = "{layout}"\n'
         '[[essays."a.txt".parts]]\ntitle = "P1"\n[[essays."a.txt".parts]]\ntitle = "P2"\nstarts = "word"\n',
         "utf-8",
@@ -324,7 +324,9 @@ def test_a_book_without_dated_events_has_no_timeline(tmp_path: Path) -> None:
     seeds.mkdir()
     conf.mkdir()
     (seeds / "a.txt").write_text("Title\n\nText.\n", "utf-8")
-    (conf / "book.toml").write_text('[book]\ntitle = "T"\ncopyright = "c"\nversion = "1"\n', "utf-8")
+    (conf / "book.toml").write_text(
+        '[book]\ntitle = "T"\nrights = {holder = "c", year = "2026"}\nversion = "1"\n', "utf-8"
+    )
     assert "timeline.md" not in build_book(seeds, conf, tmp_path).pages
 
 

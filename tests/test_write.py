@@ -153,7 +153,7 @@ def test_unreadable_manifest_is_treated_as_empty(tmp_path: Path) -> None:
 # --- the whole conversion through the command line ------------------------------------
 
 SEED = "Title\n\nA paragraph about Trotsky.\n"
-BOOK = '[book]\ntitle = "T"\ncopyright = "c"\nversion = "1"\n'
+BOOK = '[book]\ntitle = "T"\nrights = { holder = "c", year = "2026" }\nversion = "1"\n'
 GLOSSARY = '[[terms]]\nterm = "Trotsky"\ndefinition = "d"\n'
 
 

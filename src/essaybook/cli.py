@@ -6,21 +6,26 @@ writes the press's JSON Schemas where a book's ``#:schema`` lines point.
 problem (exit 1 if any), then what an editor should look at though nothing
 is wrong (:mod:`essaybook.core.lint`), as warnings (exit 0, or 1 with
 ``--strict``); ``convert`` writes the pages as the Sphinx build
-would; ``publish`` brings a finished build into place, only after the build
-succeeded (so a failed build never touches the last good one) and touching
-only the files that changed; ``clean`` removes generated pages.
+would; ``release`` keeps this edition's editorial layer as a release's
+snapshot in ``conf/releases/`` (or, with ``--from``, a tagged release's), so
+later editions can say what changed even where git has no history
+(:mod:`essaybook.core.releases`); ``publish`` brings a finished build into
+place, only after the build succeeded (so a failed build never touches the
+last good one) and touching only the files that changed; ``clean`` removes
+generated pages.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from .core.problems import ProblemsError
+from .core.problems import Problem, ProblemsError
 from .core.write import remove_pages, sync_tree, write_pages
 
 ROOT = Path.cwd()
@@ -31,16 +36,25 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--conf", type=Path, default=Path("conf"), help="editorial layer folder (default: conf)")
 
 
+def _history(args: argparse.Namespace):
+    from .core.releases import History
+
+    return History(args.conf, args.seeds, str(args.conf))
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from .core.lint import lint_book  # not for publish, which needs none of the converter
     from .core.pipeline import build_book
 
-    book = build_book(args.seeds, args.conf)
-    findings = lint_book(book, args.conf, str(args.conf))
+    history = _history(args)
+    book = build_book(args.seeds, args.conf, history=history)
+    findings = lint_book(book, args.conf, str(args.conf), history)
     for line in book.skipped:
         print(f"note: {line}")
     for finding in findings:
         print(f"{finding.location}: warning: {finding.describe()}", file=sys.stderr)
+    if book.previous is not None:
+        print(f"note: edition {book.edition.book.version} is compared with {book.previous.origin}")
     print(
         f"ok: {len(book.chapters)} essays, {len(book.pages)} pages, "
         f"{len(book.edition.terms)} glossary terms, {len(book.edition.notes)} notes; "
@@ -52,9 +66,61 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_convert(args: argparse.Namespace) -> int:
     from .core.pipeline import build_book
 
-    book = build_book(args.seeds, args.conf)
+    book = build_book(args.seeds, args.conf, history=_history(args))
     report = write_pages(args.out, book.pages)
     print(f"{len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed")
+    return 0
+
+
+def _refuse(where: str, message: str, hint: str) -> ProblemsError:
+    return ProblemsError([Problem(where, 0, 0, "release.refused", message, hint)])
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    """Write ``conf/releases/<version>/``: this edition's layer as released, or (``--from``) a tagged release's."""
+    from .core.changes import CONF_FILES, version_key
+    from .core.pipeline import build_book
+    from .core.releases import tag_version, write_snapshot
+
+    history = _history(args)
+    if args.tag:
+        version = tag_version(args.tag)
+        release = history.from_git(version) if version else None
+        files = history.git_files(version) if release is not None and release.tag == args.tag else None
+        if release is None or files is None:
+            raise _refuse(
+                args.tag,
+                f"git has no release tagged {args.tag} with this book's conf/ and seeds/",
+                "name a tag of a release (git tag -l), in a clone that has its history (git fetch --tags --unshallow)",
+            )
+        folder = write_snapshot(history.snapshot_dir / release.version, files, release.layer, args.tag, release.commit)
+        print(f"{folder}: the snapshot of edition {release.version} (tag {args.tag}, commit {release.commit[:12]})")
+        return 0
+    book = build_book(args.seeds, args.conf, history=history)
+    edition = book.edition.book
+    conf_book = f"{args.conf}/book.toml"
+    if not edition.date:
+        raise _refuse(conf_book, f"edition {edition.version} has no date", 'give the release\'s date = "YYYY-MM-DD"')
+    if book.previous is not None and version_key(book.previous.version) >= version_key(edition.version):
+        raise _refuse(conf_book, "the version is not above the last release's", "raise version in book.toml")
+    tagged = history.tags.get(edition.version)
+    if tagged is not None:
+        raise _refuse(
+            conf_book,
+            f"edition {edition.version} is released already (tag {tagged[0]})",
+            "raise the version in book.toml for a new edition",
+        )
+    files = {name: (args.conf / name).read_text("utf-8") for name in CONF_FILES if (args.conf / name).is_file()}
+    tag = f"v{edition.version}"
+    folder = write_snapshot(history.snapshot_dir / edition.version, files, book.layer, tag)
+    # The snapshot this edition is compared with stays; older ones are in the history of those two.
+    keep = {edition.version} | ({book.previous.version} if book.previous else set())
+    for version, old in history.snapshots().items():
+        if version not in keep and version_key(version) < version_key(edition.version):
+            shutil.rmtree(old)
+            print(f"{old}: removed (the snapshot of edition {version}, which this one no longer compares with)")
+    print(f"{folder}: the snapshot of edition {edition.version}")
+    print(f"Now commit it and tag the commit: git add {history.snapshot_dir} && git commit && git tag {tag}")
     return 0
 
 
@@ -180,6 +246,12 @@ def main(argv: list[str] | None = None) -> int:
     _common(p)
     p.add_argument("--out", type=Path, default=Path("docs/book"), help="where pages go (default: docs/book)")
     p.set_defaults(func=cmd_convert)
+    p = sub.add_parser(
+        "release", help="keep this edition (or, with --from TAG, a tagged release) as a snapshot in conf/releases/"
+    )
+    _common(p)
+    p.add_argument("--from", dest="tag", help="the git tag of a past release to keep, e.g. v1.0")
+    p.set_defaults(func=cmd_release)
     p = sub.add_parser("publish", help="make DEST hold the finished build SRC, touching only changed files")
     p.add_argument("src", type=Path)
     p.add_argument("dest", type=Path)

@@ -68,7 +68,7 @@ class NewBook:
     title: str
     author: str
     language: str
-    year: int  # of the copyright line
+    year: int  # of the rights: the editors' and the placeholder essay's
     requirement: str  # how requirements.txt names the press
 
 
@@ -127,7 +127,6 @@ def book_toml(book: NewBook) -> str:
         f"title = {_toml_string(book.title)}",
         f"editor = {name}",
         f"language = {_toml_string(book.language)}",
-        f"copyright = {_toml_string(f'{book.year}, {book.author}')}",
         'version = "0.1"',
         "# subtitle = \"A line under the title\"",
         "# description = \"One or two sentences about the book, for search engines and link previews.\"",
@@ -137,12 +136,25 @@ def book_toml(book: NewBook) -> str:
         '# """',
         'citation_style = "chicago-author-date"',
         "",
+        "# The editors' rights cover their own work only (part titles, notes, glossary,",
+        "# timeline, apparatus); each essay's rights are stated under its own entry.",
+        "[book.rights]",
+        f"holder = {name}",
+        f'year = "{book.year}"',
+        '# licence = "CC BY 4.0"',
+        '# licence_url = "https://creativecommons.org/licenses/by/4.0/"',
+        "",
         f"# The placeholder essay: delete this entry with seeds/{SAMPLE_ESSAY}.",
         f'[essays."{SAMPLE_ESSAY}"]',
         f"author = {name}",
         "",
         f'[essays."{SAMPLE_ESSAY}".first_published]',
         'relation = "A placeholder essaybook wrote when it started this book; it has appeared nowhere else."',
+        "",
+        "# Who holds the essay's copyright; a licence or permission only where one is known.",
+        f'[essays."{SAMPLE_ESSAY}".rights]',
+        f"holder = {name}",
+        f'year = "{book.year}"',
         "",
     ])  # fmt: skip
 

@@ -30,6 +30,10 @@ def _toml_str(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _toml_value(value: object) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else _toml_str(str(value))
+
+
 def _protected(conf: Path) -> set[str]:
     """Words the editorial layer's anchors and terms depend on."""
     words: set[str] = set()
@@ -88,6 +92,11 @@ def make_corpus(dest: Path, n: int, seed: int = 0) -> Path:
             out.append(
                 f'[essays."{name}".first_published]\n'
                 + "".join(f"{k} = {_toml_str(v)}\n" for k, v in essay_conf["first_published"].items())
+            )
+        if "rights" in essay_conf:
+            out.append(
+                f'[essays."{name}".rights]\n'
+                + "".join(f"{k} = {_toml_value(v)}\n" for k, v in essay_conf["rights"].items())
             )
         for part in essay_conf.get("parts", []):
             out.append(

@@ -51,7 +51,9 @@ pytestmark = pytest.mark.browser
 
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
 MARKER = re.compile(r"zqx\d{3}")
-BOOK_TOML = '[book]\ntitle = "Hostile seeds"\ncopyright = "2026, The Essay Book editors"\nversion = "0"\n'
+BOOK_TOML = (
+    '[book]\ntitle = "Hostile seeds"\nrights = { holder = "The Essay Book editors", year = "2026" }\nversion = "0"\n'
+)
 # Words around the payloads ("onerror=alert(1)", "<script>", ...), so term links land inside them.
 PAYLOAD_TERM = """
 [[terms]]

@@ -19,9 +19,12 @@ runs them, each using only those below it::
   against its JSON Schemas), :mod:`.bibliography` (the sources through a
   CSL processor);
 * :mod:`.edition` (the editorial layer, resolved against the essays);
-* :mod:`.terms` (one matcher for every glossary term);
-* :mod:`.render` (essays and edition to pages) and :mod:`.how_to_cite` (the
-  edition's and each essay's citation, in every form);
+* :mod:`.terms` (one matcher for every glossary term), :mod:`.rights` (whose
+  each part of the book is, in words) and :mod:`.changes` (what changed
+  between two editions);
+* :mod:`.render` (essays and edition to pages), :mod:`.how_to_cite` (the
+  edition's and each essay's citation, in every form) and :mod:`.releases`
+  (the previous release, from git or its snapshot in ``conf/releases/``);
 * :mod:`.pipeline` (the whole conversion) and, above it, :mod:`.lint` (what
   an editor should look at).
 """

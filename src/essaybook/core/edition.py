@@ -42,11 +42,14 @@ __all__ = [
     "Part",
     "PartPlan",
     "Publication",
+    "Rights",
     "Source",
     "Term",
     "essay_slug",
     "load_book",
     "load_edition",
+    "note_numbers",
+    "part_notes",
     "resolve",
     "resolve_essay",
 ]
@@ -61,10 +64,33 @@ LAYOUTS = ("auto", "one-page", "pages")
 
 
 @dataclass(frozen=True)
+class Rights:
+    """Who holds the copyright in a work, and the licence or permission it is published under, as far as known.
+
+    The editors' rights cover what they add (part titles, notes, glossary,
+    timeline, apparatus); each essay's are its own, usually its author's. A
+    licence or permission is only ever what the editors were given: an empty
+    one means none is known, never a default.
+    """
+
+    holder: str = ""
+    year: str = ""
+    licence: str = ""
+    licence_url: str = ""
+    permission: str = ""
+    public_domain: bool = False
+
+    @property
+    def stated(self) -> bool:
+        """Whether there is anything to state: a holder and year, or the public domain."""
+        return self.public_domain or bool(self.holder and self.year)
+
+
+@dataclass(frozen=True)
 class Book:
     title: str
-    copyright: str
     version: str
+    rights: Rights = Rights()
     subtitle: str = ""
     editor: str = ""
     language: str = "en"
@@ -102,6 +128,7 @@ class EssayConf:
     first_published: Publication | None = None
     parts: tuple[Part, ...] = ()
     line: int = 0
+    rights: Rights | None = None  # None: book.toml states no rights for the essay (the lint says so)
 
 
 @dataclass(frozen=True)
@@ -458,7 +485,9 @@ def _read_book_file(conf_dir: Path, display_dir: str, problems: list[Problem], m
     if f is None:
         return None
     data = f.data
-    book = Book(**data["book"]) if f.ok("book") and isinstance(data.get("book"), dict) else None
+    book = None
+    if f.ok("book") and isinstance(data.get("book"), dict):
+        book = Book(**{**data["book"], "rights": _rights(data["book"]["rights"])})
     essays: dict[str, EssayConf] = {}
     essays_ok = () not in f.bad and ("essays",) not in f.bad
     for seed, entry in data.get("essays", {}).items() if essays_ok else ():
@@ -481,6 +510,18 @@ def _read_book_file(conf_dir: Path, display_dir: str, problems: list[Problem], m
                 )
             parts.append(Part(p["title"], p.get("starts", ""), pline))
         first = entry.get("first_published")
+        rights = _rights(entry["rights"]) if "rights" in entry else None
+        if rights is not None and not rights.stated:
+            problems.append(
+                Problem(
+                    f.display,
+                    f.line("essays", seed, "rights") or line,
+                    1,
+                    "conf.missing-key",
+                    f"the rights of {seed} name no holder and year",
+                    'give holder = "…" and year = "YYYY", or public_domain = true for an essay in the public domain',
+                )
+            )
         essays[seed] = EssayConf(
             seed,
             entry.get("slug", ""),
@@ -489,10 +530,15 @@ def _read_book_file(conf_dir: Path, display_dir: str, problems: list[Problem], m
             Publication(**first) if first is not None else None,
             tuple(parts),
             line,
+            rights,
         )
     if book is not None:
         _check_style(book, f, problems)
     return BookFile(book, essays) if book is not None else None
+
+
+def _rights(data: dict[str, Any]) -> Rights:
+    return Rights(**{k: v.strip() if isinstance(v, str) else v for k, v in data.items()})
 
 
 def _check_style(book: Book, f: _File, problems: list[Problem]) -> None:
@@ -729,6 +775,23 @@ class Chapter:
         return len(self.essay.paragraphs) == self.paragraph_count
 
 
+def part_notes(chapter: Chapter, part: PartPlan) -> list[NoteAt]:
+    """The notes placed in one part of a chapter, in reading order."""
+    return [n for n in chapter.notes if part.first <= n.paragraph < part.last]
+
+
+def note_numbers(chapter: Chapter) -> dict[str, tuple[int, int]]:
+    """Each note's (part, number) as the reader sees it: numbered per page, so per part when paged.
+
+    The part is 0 for an essay on one page. This is how a reader cites a
+    note ("note 8", "part 2, note 1"), so the record of changes compares it
+    from edition to edition.
+    """
+    if not chapter.paged:
+        return {n.note.id: (0, i) for i, n in enumerate(chapter.notes, 1)}
+    return {n.note.id: (p.number, i) for p in chapter.parts for i, n in enumerate(part_notes(chapter, p), 1)}
+
+
 def _phrase_regex(phrase: str) -> re.Pattern[str]:
     # A soft wrap in the seed may fall between any two words of a phrase.
     return re.compile(r"\s+".join(re.escape(w) for w in phrase.split()))
@@ -872,7 +935,9 @@ def resolve_essay(
 
 # Page names the book uses beside the chapters.
 # "edition" names the edition's citation files (_cite/edition.bib), beside each essay's.
-_RESERVED = frozenset({"glossary", "sources", "timeline", "index", "genindex", "search", "about", "cite", "edition"})
+_RESERVED = frozenset(
+    {"glossary", "sources", "timeline", "changes", "index", "genindex", "search", "about", "cite", "edition"}
+)
 
 
 def _resolve_parts(

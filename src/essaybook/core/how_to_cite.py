@@ -15,6 +15,9 @@ nothing is typed twice:
 * each essay is a ``chapter`` of that book: its own author, the same editors,
   the edition's date, and its first publication as the original date, title
   and publisher;
+* the rights go in CSL-JSON's ``license`` (each essay's its own, the
+  edition's naming every essay's and the editors'); BibTeX, biblatex and RIS
+  have no field for rights, so their files state none;
 * the citation text comes from the same CSL processor and style as the
   sources (:mod:`essaybook.core.bibliography`); BibTeX is written by pybtex (which escapes
   for LaTeX) and RIS by rispy, with the field mappings Zotero's importers use.
@@ -39,6 +42,7 @@ from pybtex.database.output.bibtex import Writer as _PybtexWriter
 from rispy.writer import RisWriter
 
 from .edition import Book, Chapter, Publication
+from .rights import csl_license, edition_license
 
 __all__ = [
     "CITE_DIR",
@@ -61,6 +65,7 @@ __all__ = [
     "essay_path",
     "example_paragraph",
     "file_name",
+    "for_style",
     "highwire",
     "items_for",
     "page_address",
@@ -155,11 +160,16 @@ def page_address(base: str, path: str) -> str:
     return base if not path else base.rstrip("/") + "/" + path.lstrip("/")
 
 
-def edition_item(book: Book, authors: Sequence[str], url: str = "") -> dict[str, Any]:
-    """The edition as a CSL ``book``: the essays' authors, the editors as editors, the edition's date."""
+def edition_item(book: Book, authors: Sequence[str], url: str = "", license: str = "") -> dict[str, Any]:
+    """The edition as a CSL ``book``: the essays' authors, the editors as editors, the edition's date.
+
+    ``license`` is CSL's variable for the rights (:func:`essaybook.core.rights.edition_license`).
+    """
     item: dict[str, Any] = {"id": EDITION, "type": "book", "title": book.title}
     if authors:
         item["author"] = [csl_name(a) for a in authors]
+    if license:
+        item["license"] = license
     return _of_this_edition(item, book, url)
 
 
@@ -180,12 +190,17 @@ def _of_this_edition(item: dict[str, Any], book: Book, url: str) -> dict[str, An
 
 
 def essay_item(
-    book: Book, slug: str, title: str, author: str, first: Publication | None, url: str = ""
+    book: Book, slug: str, title: str, author: str, first: Publication | None, url: str = "", license: str = ""
 ) -> dict[str, Any]:
-    """An essay as a CSL ``chapter`` of the edition, with its first publication as the original."""
+    """An essay as a CSL ``chapter`` of the edition, with its first publication as the original.
+
+    ``license`` is the essay's own rights (:func:`essaybook.core.rights.csl_license`), never the editors'.
+    """
     item: dict[str, Any] = {"id": slug, "type": "chapter", "title": title, "container-title": book.title}
     if author:
         item["author"] = [csl_name(author)]
+    if license:
+        item["license"] = license
     if first is not None:
         if first.date:
             item["original-date"] = csl_date(first.date)
@@ -247,6 +262,17 @@ def public(item: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in item.items() if not k.startswith("essaybook-")}
 
 
+# What the citation text leaves to the files: a blog or periodical given as "original-publisher"
+# is printed by the styles as a reprint's imprint ("Blog. Reprint."), which misleads; no style
+# prints "license", and the CSL processor warns of it.
+_NOT_FORMATTED = frozenset({"original-publisher", "license"})
+
+
+def for_style(item: Mapping[str, Any]) -> dict[str, Any]:
+    """The item as the citation text is formatted from it: the public item, less what the files alone say."""
+    return {k: v for k, v in public(item).items() if k not in _NOT_FORMATTED}
+
+
 def items_for(
     book: Book, authors: Sequence[str], chapters: Sequence[Chapter], base: str, prefix: str = "book/"
 ) -> list[dict[str, Any]]:
@@ -254,12 +280,13 @@ def items_for(
 
     ``prefix`` is the folder of the generated pages on the site.
     """
-    items = [edition_item(book, authors, page_address(base, ""))]
-    for c in chapters:
+    rights = [(c.essay.title, c.conf.rights if c.conf else None) for c in chapters]
+    items = [edition_item(book, authors, page_address(base, ""), edition_license(book, rights))]
+    for c, (_, essay_rights) in zip(chapters, rights, strict=True):
         author = c.conf.author if c.conf else ""
         first = c.conf.first_published if c.conf else None
         url = page_address(base, essay_path(c.slug, prefix))
-        items.append(essay_item(book, c.slug, c.essay.title, author, first, url))
+        items.append(essay_item(book, c.slug, c.essay.title, author, first, url, csl_license(essay_rights)))
     return assign_keys(items)
 
 

@@ -12,8 +12,13 @@ still worth a look, each as a finding with a file, line, column and a
   resource should be looked for; one that has none can be acknowledged in
   ``conf/lint.toml``, with the reason, and an acknowledgement that no longer
   matches anything is itself reported (``lint.stale-acceptance``);
-* an essay without an author or a first publication in ``book.toml``
-  (``lint.no-author``, ``lint.no-first-publication``);
+* an essay without an author, a first publication or a rights statement in
+  ``book.toml`` (``lint.no-author``, ``lint.no-first-publication``,
+  ``lint.no-rights``);
+* a release's snapshot in ``conf/releases/`` that is not what its git tag
+  holds (``lint.release-snapshot``), and an edition whose version is
+  released already (tagged) though its editorial layer or seeds have changed
+  since (``lint.released-version``): the record of changes would be wrong;
 * quotation marks or brackets that a paragraph of a seed (or its title)
   opens and does not close, or closes without opening
   (``lint.unbalanced-quote``, ``lint.unbalanced-bracket``). This is a fact
@@ -48,6 +53,7 @@ from urllib.parse import urlsplit
 from .edition import Edition, _read
 from .pipeline import Book
 from .problems import Problem, ProblemsError
+from .releases import RELEASE_FILE, SNAPSHOTS, History
 from .schema import JsonLocator, TomlLocator
 from .seeds import Essay
 from .terms import TermMatcher
@@ -156,6 +162,17 @@ def http_urls(
             line, column = places.at("sources.json", (index, "URL"), s.line)
             message = f"the source '{s.id}' is cited at an address without https: {s.url}"
             out.append((s.url, Problem(f"{conf}/sources.json", line, column, "lint.http-url", message, hint)))
+    licences = [(("book", "rights", "licence_url"), edition.book.rights.licence_url, "the editors' licence", 1)]
+    licences += [
+        (("essays", seed, "rights", "licence_url"), essay.rights.licence_url, f"the licence of {seed}", essay.line)
+        for seed, essay in edition.essays.items()
+        if essay.rights is not None
+    ]
+    for path, url, what, fallback in licences:
+        if _plain_http(url):
+            line, column = places.at("book.toml", path, fallback)
+            message = f"{what} is given at an address without https: {url}"
+            out.append((url, Problem(f"{conf}/book.toml", line, column, "lint.http-url", message, hint)))
     for seed, essay in edition.essays.items():
         first = essay.first_published
         if first is not None and _plain_http(first.url):
@@ -168,7 +185,7 @@ def http_urls(
 def missing_provenance(
     edition: Edition, essays: Sequence[Essay], texts: Mapping[str, str] | None = None, conf: str = "conf"
 ) -> list[Problem]:
-    """Essays whose author or first publication book.toml does not give."""
+    """Essays whose author, first publication or rights book.toml does not give."""
     places = _Places(texts or {})
     out = []
     for essay in essays:
@@ -195,6 +212,16 @@ def missing_provenance(
                     f"{essay.path} has no first publication: the book says there is no record of one",
                     f"give where and when it first appeared under {table}.first_published] "
                     f"in {conf}/book.toml, if it is known",
+                )
+            )
+        if entry is None or entry.rights is None:
+            out.append(
+                Problem(
+                    *where,
+                    "lint.no-rights",
+                    f"{essay.path} has no rights statement: the book says its copyright holder is not recorded",
+                    f'give its copyright holder and year under {table}.rights] in {conf}/book.toml (holder = "…", '
+                    'year = "YYYY"), and a licence or permission only if one is known',
                 )
             )
     return out
@@ -406,8 +433,55 @@ def load_acceptances(conf_dir: Path, display: str = "conf") -> list[Acceptance]:
     ]
 
 
-def lint_book(book: Book, conf_dir: Path, conf_display: str = "conf") -> list[Problem]:
-    """The findings of a converted book, with the acknowledgements in ``conf_dir``; raise if those are malformed."""
+def release_findings(book: Book, history: History, conf: str = "conf") -> list[Problem]:
+    """Snapshots that are not what their tags hold, and a released version whose layer has changed since."""
+    out = []
+    for version in history.snapshots():
+        tagged = history.from_git(version)
+        if tagged is None:
+            continue
+        try:
+            kept = history.from_snapshot(version)
+        except ProblemsError as err:
+            out += err.problems
+            continue
+        if kept.layer != tagged.layer:
+            out.append(
+                Problem(
+                    f"{conf}/{SNAPSHOTS}/{version}/{RELEASE_FILE}",
+                    1,
+                    1,
+                    "lint.release-snapshot",
+                    f"the snapshot of edition {version} is not what {tagged.origin} holds",
+                    f"write it again from the tag: essaybook release --from {tagged.tag}",
+                )
+            )
+    version = book.edition.book.version
+    released = history.from_git(version) if version in history.tags else None
+    if released is not None:
+        if book.layer != released.layer:
+            out.append(
+                Problem(
+                    f"{conf}/book.toml",
+                    1,
+                    1,
+                    "lint.released-version",
+                    f"edition {version} is released already ({released.origin}), and its notes, glossary, "
+                    "timeline, sources or essays have changed since",
+                    "raise version (and date) in book.toml: a new edition, whose changes page lists these",
+                )
+            )
+    return out
+
+
+def lint_book(book: Book, conf_dir: Path, conf_display: str = "conf", history: History | None = None) -> list[Problem]:
+    """The findings of a converted book, with the acknowledgements in ``conf_dir``; raise if those are malformed.
+
+    With a ``history``, also the findings about its releases (:func:`release_findings`).
+    """
     accepted = load_acceptances(conf_dir, conf_display)
     essays = [c.essay for c in book.chapters]
-    return lint(book.edition, essays, read_conf_texts(conf_dir), accepted, conf_display)
+    findings = lint(book.edition, essays, read_conf_texts(conf_dir), accepted, conf_display)
+    if history is not None:
+        findings = sorted(findings + release_findings(book, history, conf_display))
+    return findings

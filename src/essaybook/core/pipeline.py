@@ -9,8 +9,12 @@ doctrees), the conversion takes from it what an earlier one computed from
 the same inputs: the files of ``conf/`` entry by entry, the formatted
 sources, and each chapter with its pages. What a chapter's pages depend on is
 listed once, in :func:`_chapter_key`; every other page (glossary, timeline,
-sources) is rendered every time, since it lists what all chapters hold. The
-result is the same book, byte for byte, with or without the memo.
+sources, changes) is rendered every time, since it lists what all chapters
+hold. The result is the same book, byte for byte, with or without the memo.
+
+Given a history (:mod:`essaybook.core.releases`), the edition is compared
+with its previous release (:mod:`essaybook.core.changes`): the changes page,
+and a line under each note that is new or revised since.
 """
 
 from __future__ import annotations
@@ -23,10 +27,20 @@ from pathlib import Path
 from typing import Any
 
 from .bibliography import Bibliography
+from .changes import Changes, Layer, SeedRecord, compare, layer_from_edition, numbers_of
 from .edition import Chapter, Edition, EssayConf, Note, NoteAt, load_edition, resolve
 from .memo import Memo, digest
 from .problems import Problem, ProblemsError
-from .render import GLOSSARY, SOURCES, bibliography, chapter_labels, render_apparatus, render_chapter
+from .releases import History, Release
+from .render import (
+    GLOSSARY,
+    SOURCES,
+    bibliography,
+    changes_labels,
+    chapter_labels,
+    render_apparatus,
+    render_chapter,
+)
 from .seeds import Essay, parse_seed
 from .terms import TermMatcher
 
@@ -40,6 +54,9 @@ class Book:
     matcher: TermMatcher
     pages: dict[str, str]
     skipped: list[str]
+    layer: Layer  # the editorial layer as the record of changes compares it (essaybook.core.changes)
+    previous: Release | None = None  # the release this edition is compared with, if any
+    changes: Changes | None = None  # what changed since then
 
 
 def _display(path: Path, base: Path) -> str:
@@ -128,11 +145,13 @@ def input_stats(*folders: Path) -> tuple[tuple[object, ...], ...]:
     return tuple(out)
 
 
-def _label_clashes(chapters: list[Chapter], edition: Edition) -> list[Problem]:
+def _label_clashes(chapters: list[Chapter], edition: Edition, changes: Changes | None) -> list[Problem]:
     """Anchors are derived from page names, so two essays could still collide
     (``a.txt``'s third paragraph and an essay named ``a-p3.txt``)."""
     owner: dict[str, str] = {GLOSSARY: "the glossary", SOURCES: "the sources page"}
     owner.update({f"source-{s.id}": "a source" for s in edition.sources})
+    if changes is not None:
+        owner.update({label: "the changes page" for label in changes_labels(changes)})
     problems = []
     for chapter in chapters:
         for label in chapter_labels(chapter):
@@ -179,26 +198,37 @@ def _conf_key(conf: EssayConf | None) -> Any:
 
 
 def _chapter_key(
-    name: str, display: str, data: bytes, edition: Edition, notes: list[Note], bib: Bibliography, shared: str
+    name: str,
+    display: str,
+    sha256: str,
+    edition: Edition,
+    notes: list[Note],
+    bib: Bibliography,
+    shared: str,
+    marks: dict[str, str],
 ) -> str:
-    """Everything a chapter and its pages are made from (with ``shared``, what every chapter's pages use)."""
+    """Everything a chapter and its pages are made from (with ``shared``, what every chapter's pages use).
+
+    ``marks`` says which notes were added or revised since the previous release: each says so.
+    """
     cited = sorted({sid for n in notes for sid in n.sources})
     return digest(
         "chapter",
         name,
         display,
-        hashlib.sha256(data).hexdigest(),
+        sha256,
         _conf_key(edition.essays.get(name)),
-        tuple((n.id, n.anchor, n.text, n.sources) for n in notes),
+        tuple((n.id, n.anchor, n.text, n.sources, marks.get(n.id, "")) for n in notes),
         tuple((sid, bib.by_id[sid].label if sid in bib.by_id else None) for sid in cited),
         shared,
     )
 
 
 def _shared_key(edition: Edition) -> str:
-    """What every chapter's pages depend on: the book's language and page length, the glossary's terms."""
+    """What every chapter's pages depend on: the book's language, page length and version, the glossary's terms."""
     book = edition.book
-    return digest("shared", book.language, book.one_page_words, tuple((t.term, t.aliases) for t in edition.terms))
+    terms = tuple((t.term, t.aliases) for t in edition.terms)
+    return digest("shared", book.language, book.one_page_words, book.version, terms)
 
 
 def _kept_chapter(kept: Any, essay_conf: EssayConf | None, notes: list[Note], display: str) -> Chapter:
@@ -224,8 +254,20 @@ def _to_keep(chapter: Chapter, pages: dict[str, str]) -> Any:
     return kept, pages
 
 
-def build_book(seeds_dir: Path, conf_dir: Path, base: Path | None = None, memo: Memo | None = None) -> Book:
-    """Parse, check and render; raise :class:`ProblemsError` with every problem."""
+def build_book(
+    seeds_dir: Path,
+    conf_dir: Path,
+    base: Path | None = None,
+    memo: Memo | None = None,
+    history: History | None = None,
+) -> Book:
+    """Parse, check and render; raise :class:`ProblemsError` with every problem.
+
+    With a ``history`` (:mod:`essaybook.core.releases`), the edition is
+    compared with the release before it: the book gains a page of what
+    changed, and each note, glossary entry and source added or revised since
+    says so.
+    """
     base = base or Path.cwd()
     memo = memo or Memo(None)
     problems: list[Problem] = []
@@ -241,6 +283,15 @@ def build_book(seeds_dir: Path, conf_dir: Path, base: Path | None = None, memo: 
             except ProblemsError as seed_err:
                 problems.extend(seed_err.problems)
         raise ProblemsError(problems + err.problems) from None
+    previous = None
+    if history is not None:
+        try:
+            previous = history.previous(edition.book.version, memo)
+        except ProblemsError as err:
+            problems += err.problems
+    # Which notes, entries and sources say they are new or revised: a function of the entries alone.
+    marks = compare(previous.layer, layer_from_edition(edition, {})).marks if previous else {}
+    note_marks = marks.get("notes", {})
     bib = _bibliography(edition, memo)
     remembering = memo.folder is not None
     shared = _shared_key(edition) if remembering else ""
@@ -251,11 +302,14 @@ def build_book(seeds_dir: Path, conf_dir: Path, base: Path | None = None, memo: 
     ready: dict[str, Chapter] = {}
     kept_pages: dict[str, dict[str, str]] = {}
     keys: dict[str, str] = {}
+    sha256 = {file: hashlib.sha256(data[file]).hexdigest() for file in files} if remembering else {}
     for file in files:
         display = _display(file, base)
         notes = notes_by_seed.get(file.name, [])
         if remembering:
-            key = keys[file.name] = _chapter_key(file.name, display, data[file], edition, notes, bib, shared)
+            key = keys[file.name] = _chapter_key(
+                file.name, display, sha256[file], edition, notes, bib, shared, note_marks
+            )
             kept = memo.get("chapters/", key)
             if kept is not None:
                 chapter_data, kept_pages[file.name] = kept
@@ -272,7 +326,10 @@ def build_book(seeds_dir: Path, conf_dir: Path, base: Path | None = None, memo: 
         if other.is_file() and other not in essay_files and not other.name.startswith("."):
             skipped.append(f"{_display(other, base)} skipped: only .txt files in the seeds folder are essays")
     problems += more
-    problems += _label_clashes(chapters, edition)
+    seeds = {c.essay.name: SeedRecord(c.essay.sha256, c.essay.title, c.slug) for c in chapters}
+    layer = layer_from_edition(edition, seeds, numbers_of(chapters))
+    changes = compare(previous.layer, layer) if previous else None
+    problems += _label_clashes(chapters, edition, changes)
     if not files and not problems:
         problems.append(
             Problem(
@@ -293,9 +350,9 @@ def build_book(seeds_dir: Path, conf_dir: Path, base: Path | None = None, memo: 
         if name in kept_pages:
             pages.update(kept_pages[name])
             continue
-        rendered = render_chapter(chapter, edition, matcher, bib)
+        rendered = render_chapter(chapter, edition, matcher, bib, note_marks)
         pages.update(rendered)
         if remembering:
             memo.put("chapters/", keys[name], _to_keep(chapter, rendered))
-    pages.update(render_apparatus(edition, chapters, bib))
-    return Book(edition, chapters, matcher, pages, skipped)
+    pages.update(render_apparatus(edition, chapters, bib, changes))
+    return Book(edition, chapters, matcher, pages, skipped, layer, previous, changes)

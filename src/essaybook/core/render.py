@@ -15,10 +15,15 @@ every anchor (paragraphs, parts, notes) is the same.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from .bibliography import Bibliography
-from .edition import Chapter, Edition, NoteAt, PartPlan
+from .changes import ADDED, REMOVED, REVISED, Change, Changes
+from .edition import Chapter, Edition, NoteAt, PartPlan, note_numbers, part_notes
 from .escape import escape_text
 from .reading import human_date, reading_minutes
 from .terms import Match, TermMatcher
@@ -26,12 +31,14 @@ from .write import MARKER
 
 __all__ = [
     "APPARATUS",
+    "CHANGES",
     "GLOSSARY",
     "MARKER",
     "SOURCES",
     "TIMELINE",
     "author_line",
     "bibliography",
+    "changes_labels",
     "chapter_docs",
     "chapter_labels",
     "names",
@@ -46,9 +53,10 @@ __all__ = [
 GLOSSARY = "glossary"
 SOURCES = "sources"
 TIMELINE = "timeline"
+CHANGES = "changes"
 UNKNOWN_AUTHOR = "Author unknown"
 # The generated pages of the editors' apparatus, in the order the contents list them.
-APPARATUS = (GLOSSARY, TIMELINE, SOURCES)
+APPARATUS = (GLOSSARY, TIMELINE, SOURCES, CHANGES)
 
 
 def paragraph_label(slug: str, number: int) -> str:
@@ -141,7 +149,17 @@ def _sources_line(ids: tuple[str, ...], bib: Bibliography) -> str:
     return f"*{'Sources' if len(ids) > 1 else 'Source'}:* {cited}."
 
 
-def _notes_block(notes: list[NoteAt], bib: Bibliography) -> str:
+def _revision_line(kind: str, key: str, status: str, version: str) -> str:
+    """The editors' line under an entry added or revised in this edition, linking to what changed."""
+    if not status:
+        return ""
+    words = "New in edition" if status == ADDED else "Revised in edition"
+    return f"*{words} {escape_text(version)}* ({{ref}}`what changed <{change_label(kind, key)}>`)."
+
+
+def _notes_block(
+    notes: list[NoteAt], bib: Bibliography, marks: Mapping[str, str] | None = None, version: str = ""
+) -> str:
     if not notes:
         return ""
     out = [":::{rubric} Editors’ notes\n:class: editorial-notes-heading\n:::\n"]
@@ -150,6 +168,9 @@ def _notes_block(notes: list[NoteAt], bib: Bibliography) -> str:
         line = _sources_line(n.note.sources, bib)
         if line:
             body += "\n\n" + line
+        revised = _revision_line("notes", n.note.id, (marks or {}).get(n.note.id, ""), version)
+        if revised:
+            body += "\n\n" + revised
         lines = body.split("\n")
         out.append(
             f"[^{n.note.id}]: "
@@ -170,10 +191,6 @@ def _essay_block(chapter: Chapter, part: PartPlan, matcher: TermMatcher) -> str:
         body.append(f"({paragraph_label(chapter.slug, index + 1)})=\n{render_paragraph(p.text, chosen, here)}\n")
     body.append("::::\n")
     return "\n".join(body)
-
-
-def _part_notes(chapter: Chapter, part: PartPlan) -> list[NoteAt]:
-    return [n for n in chapter.notes if part.first <= n.paragraph < part.last]
 
 
 def _first_published(chapter: Chapter, language: str) -> str:
@@ -208,8 +225,11 @@ def _head(chapter: Chapter, label: str, language: str) -> str:
     return "\n".join(lines)
 
 
-def _chapter_pages(chapter: Chapter, edition: Edition, matcher: TermMatcher, bib: Bibliography) -> dict[str, str]:
+def _chapter_pages(
+    chapter: Chapter, edition: Edition, matcher: TermMatcher, bib: Bibliography, marks: Mapping[str, str]
+) -> dict[str, str]:
     marker = _marker(f"seeds/{chapter.essay.name}")
+    version = edition.book.version
     head = _head(chapter, chapter.slug, edition.book.language)
     if not chapter.paged:
         sections = []
@@ -219,7 +239,7 @@ def _chapter_pages(chapter: Chapter, edition: Edition, matcher: TermMatcher, bib
                     f"({chapter.slug}-part-{part.number})=\n{{.editorial-title}}\n## {part.title.strip()}\n"
                 )
             sections.append(_essay_block(chapter, part, matcher))
-        notes = _notes_block(list(chapter.notes), bib)
+        notes = _notes_block(list(chapter.notes), bib, marks, version)
         return {"index.md": f"{marker}\n{head}\n" + "\n".join(sections) + f"\n{notes}"}
     count = len(chapter.parts)
     toc = "\n".join(f"part-{p.number}" for p in chapter.parts)
@@ -237,12 +257,12 @@ def _chapter_pages(chapter: Chapter, edition: Edition, matcher: TermMatcher, bib
             f"{marker}\n({chapter.slug}-part-{part.number})=\n{{.editorial-title}}\n# {part.title.strip()}\n\n"
             f":::{{container}} editorial essay-context\n"
             f"Part {part.number} of {count} of [{title}](index.md). Part title by the editors.\n:::\n\n"
-            f"{_essay_block(chapter, part, matcher)}\n{_notes_block(_part_notes(chapter, part), bib)}"
+            f"{_essay_block(chapter, part, matcher)}\n{_notes_block(part_notes(chapter, part), bib, marks, version)}"
         )
     return pages
 
 
-def _glossary_page(edition: Edition, bib: Bibliography) -> str:
+def _glossary_page(edition: Edition, bib: Bibliography, marks: Mapping[str, str]) -> str:
     out = [
         _marker("conf/glossary.toml"),
         f"({GLOSSARY})=\n# Glossary\n",
@@ -260,17 +280,13 @@ def _glossary_page(edition: Edition, bib: Bibliography) -> str:
         line = _sources_line(t.sources, bib)
         if line:
             body += "\n\n" + line
+        revised = _revision_line("terms", t.key, marks.get(t.key, ""), edition.book.version)
+        if revised:
+            body += "\n\n" + revised
         entries.append(f"{t.term}\n{_indent(body, '   ')}\n")
     entries.append(":::::\n")
     out.append("\n".join(entries))
     return "\n".join(out)
-
-
-def _note_numbers(chapter: Chapter) -> dict[str, tuple[int, int]]:
-    """Each note's (part, number) as the reader sees it: numbered per page, so per part when paged."""
-    if not chapter.paged:
-        return {n.note.id: (0, i) for i, n in enumerate(chapter.notes, 1)}
-    return {n.note.id: (p.number, i) for p in chapter.parts for i, n in enumerate(_part_notes(chapter, p), 1)}
 
 
 def _note_link(chapter: Chapter, note_id: str, number: tuple[int, int], several: bool) -> str:
@@ -285,7 +301,7 @@ def _citers(edition: Edition, chapters: list[Chapter]) -> dict[str, list[str]]:
     """For each source, links to what cites it: notes (by essay, then number) and glossary entries."""
     out: dict[str, list[str]] = {}
     for chapter in chapters:
-        numbers = _note_numbers(chapter)
+        numbers = note_numbers(chapter)
         mine: dict[str, list[str]] = {}
         for n in chapter.notes:
             for sid in n.note.sources:
@@ -302,7 +318,7 @@ def _citers(edition: Edition, chapters: list[Chapter]) -> dict[str, list[str]]:
     return out
 
 
-def _sources_page(edition: Edition, chapters: list[Chapter], bib: Bibliography) -> str:
+def _sources_page(edition: Edition, chapters: list[Chapter], bib: Bibliography, marks: Mapping[str, str]) -> str:
     out = [
         _marker("conf/sources.json"),
         f"({SOURCES})=\n# Sources\n",
@@ -314,9 +330,11 @@ def _sources_page(edition: Edition, chapters: list[Chapter], bib: Bibliography) 
     for f in bib.formatted:
         cited = citers.get(f.id)
         where = "; ".join(cited) if cited else "no note or glossary entry of this edition"
+        revised = _revision_line("sources", f.id, marks.get(f.id, ""), edition.book.version)
+        revised = f"\n\n{{.source-revision}}\n{revised}" if revised else ""
         out.append(
             f"(source-{f.id})=\n:::{{container}} source-entry\n{f.entry}\n\n"
-            f"{{.where-used}}\n*Cited in:* {where}.\n:::\n"
+            f"{{.where-used}}\n*Cited in:* {where}.{revised}\n:::\n"
         )
     if not edition.sources:
         out.append("No sources are listed yet: add them to `conf/sources.json`.\n")
@@ -343,7 +361,7 @@ def _timeline_page(edition: Edition, chapters: list[Chapter]) -> str:
         kind, target = event_target(event, edition, chapters)
         chapter = _event_chapter(event, chapters)
         if chapter is not None:
-            told = _note_link(chapter, event.note, _note_numbers(chapter)[event.note], len(chapters) > 1)
+            told = _note_link(chapter, event.note, note_numbers(chapter)[event.note], len(chapters) > 1)
         elif kind == "term":
             told = f"{{term}}`{target}`"
         else:
@@ -381,24 +399,41 @@ def chapter_docs(chapter: Chapter) -> list[str]:
     return names
 
 
-def render_chapter(chapter: Chapter, edition: Edition, matcher: TermMatcher, bib: Bibliography) -> dict[str, str]:
+def render_chapter(
+    chapter: Chapter,
+    edition: Edition,
+    matcher: TermMatcher,
+    bib: Bibliography,
+    marks: Mapping[str, str] | None = None,
+) -> dict[str, str]:
     """A chapter's pages, keyed by their path relative to the output folder.
 
     A page depends on its chapter (seed, entry in book.toml, notes), the
-    glossary's terms, the labels of the sources its notes cite and the book's
-    language, and on nothing else: what the converter's memo keys it by.
+    glossary's terms, the labels of the sources its notes cite, the book's
+    language and version, and which of its notes are new or revised since the
+    previous release (``marks``, by note id), and on nothing else: what the
+    converter's memo keys it by.
     """
     if not chapter.has_text:
         raise ValueError(f"{chapter.essay.name}: a chapter from the memo has no text to render")
-    return {f"{chapter.slug}/{name}": text for name, text in _chapter_pages(chapter, edition, matcher, bib).items()}
+    pages = _chapter_pages(chapter, edition, matcher, bib, marks or {})
+    return {f"{chapter.slug}/{name}": text for name, text in pages.items()}
 
 
-def render_apparatus(edition: Edition, chapters: list[Chapter], bib: Bibliography) -> dict[str, str]:
-    """The glossary, timeline and sources pages: they list what every chapter's notes cite and tell of."""
-    pages = {f"{GLOSSARY}.md": _glossary_page(edition, bib)}
+def render_apparatus(
+    edition: Edition, chapters: list[Chapter], bib: Bibliography, changes: Changes | None = None
+) -> dict[str, str]:
+    """The glossary, timeline, sources and changes pages: they list what every chapter's notes cite and tell of.
+
+    The changes page only when there is a previous release to compare with.
+    """
+    marks = changes.marks if changes is not None else {}
+    pages = {f"{GLOSSARY}.md": _glossary_page(edition, bib, marks.get("terms", {}))}
     if edition.events:
         pages[f"{TIMELINE}.md"] = _timeline_page(edition, chapters)
-    pages[f"{SOURCES}.md"] = _sources_page(edition, chapters, bib)
+    pages[f"{SOURCES}.md"] = _sources_page(edition, chapters, bib, marks.get("sources", {}))
+    if changes is not None:
+        pages[f"{CHANGES}.md"] = _changes_page(changes, edition, chapters, bib)
     return pages
 
 
@@ -416,3 +451,406 @@ def render_book(
         pages.update(render_chapter(chapter, edition, matcher, bib))
     pages.update(render_apparatus(edition, chapters, bib))
     return pages
+
+
+# --- the changes page -------------------------------------------------------------------------------
+
+_PREFIX = {
+    "notes": "note",
+    "terms": "term",
+    "events": "event",
+    "sources": "source",
+    "seeds": "text",
+    "essays": "essay",
+}
+_ROLE = re.compile(r"\{[A-Za-z][\w:+-]*\}`([^`]*)`")
+_TARGET = re.compile(r"^\s*\([^\n]*\)=\s*$")
+_WORDS = {
+    "notes": {
+        "text": "its text",
+        "anchor": "where it is placed",
+        "seed": "the essay it is on",
+        "sources": "its sources",
+    },
+    "terms": {
+        "term": "its spelling",
+        "definition": "its definition",
+        "aliases": "the other forms it links",
+        "sources": "its sources",
+    },
+    "events": {
+        "date": "its date",
+        "label": "its label",
+        "note": "the note that tells of it",
+        "term": "the entry that tells of it",
+        "sources": "its sources",
+    },
+}
+_RECORD_WORDS = {
+    "author": "its author",
+    "first_published": "its first publication",
+    "parts": "its parts",
+    "rights": "its rights",
+}
+_PUBLICATION_WORDS = {"title": "title", "container": "published in", "date": "date", "url": "address", "relation": ""}
+_CSL_WORDS = {
+    "issued": "date",
+    "original-date": "original date",
+    "URL": "address",
+    "container-title": "published in",
+    "publisher-place": "place",
+    "page": "pages",
+}
+
+
+def change_label(kind: str, key: str) -> str:
+    """The label of an entry of the changes page: ``changes-note-<id>``, ``changes-source-<id>``, …
+
+    A key that is not already a page-name-like word (a term with spaces, an
+    event, a file name) gets a short digest, so two keys never share a label.
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+    if slug != key:
+        slug = (slug[:40].strip("-") + "-" if slug else "") + hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
+    return f"{CHANGES}-{_PREFIX[kind]}-{slug}"
+
+
+def changes_labels(changes: Changes) -> list[str]:
+    """Every label the changes page defines."""
+    labels = [CHANGES]
+    for kind in _PREFIX:
+        labels += [change_label(kind, c.key) for c in getattr(changes, kind)]
+    return labels
+
+
+def _date_words(iso: str, language: str) -> str:
+    try:
+        return human_date(iso, language) if iso else ""
+    except ValueError:  # a past release's date the schema of its day let through
+        return escape_text(iso)
+
+
+def _edition_words(version: str, date: str, language: str) -> str:
+    when = _date_words(date, language)
+    return f"edition {escape_text(version)}" + (f" ({when})" if when else "")
+
+
+def _old_myst(text: str) -> str:
+    """An entry's text as an earlier edition had it, as MyST that cannot break this one.
+
+    Roles become the words they showed (a term or source may be gone), and
+    targets and footnote references, which would clash with this edition's,
+    are dropped or shown as text.
+    """
+    shown = _ROLE.sub(lambda m: escape_text(re.sub(r"\s*<[^<>]*>\s*$", "", m.group(1)) or m.group(1)), text)
+    shown = shown.replace("[^", "\\[^")
+    return "\n".join(line for line in shown.split("\n") if not _TARGET.match(line)).strip()
+
+
+def _before(version: str, text: str) -> str:
+    return f"\n*In edition {escape_text(version)} it read:*\n\n:::{{container}} change-before\n{_old_myst(text)}\n:::\n"
+
+
+def _number_words(number: tuple[str, int, int], titles: Mapping[str, str], several: bool) -> str:
+    slug, part, n = number
+    words = f"part {part}, note {n}" if part else f"note {n}"
+    if several and titles.get(slug):
+        words += f" of “{escape_text(titles[slug])}”"
+    return words
+
+
+def _name(name: Mapping[str, Any]) -> str:
+    if "literal" in name:
+        return str(name["literal"])
+    return " ".join(str(name[k]) for k in ("given", "non-dropping-particle", "family") if name.get(k))
+
+
+def _csl_value(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, str):
+        return f"“{escape_text(value)}”"
+    if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+        return escape_text("; ".join(_name(v) for v in value))
+    if isinstance(value, dict) and "date-parts" in value:
+        dates = ["-".join(f"{int(p):02d}" if i else str(p) for i, p in enumerate(d)) for d in value["date-parts"]]
+        return escape_text(" to ".join(dates))
+    return escape_text(json.dumps(value, ensure_ascii=False))
+
+
+def _source_name(item: Mapping[str, Any]) -> str:
+    """A source no longer in the edition, named plainly: its first author or title, and year."""
+    names = item.get("author") or item.get("editor") or []
+    who = _name(names[0]) if names and isinstance(names[0], dict) else ""
+    year = ""
+    issued = item.get("issued")
+    if isinstance(issued, dict) and issued.get("date-parts"):
+        year = str(issued["date-parts"][0][0])
+    title = str(item.get("title", ""))
+    return escape_text(", ".join(x for x in (who, f"“{title}”" if title else "", year) if x))
+
+
+class _Context:
+    """What the changes page links to, in this edition and the one before."""
+
+    def __init__(self, changes: Changes, edition: Edition, chapters: list[Chapter], bib: Bibliography) -> None:
+        self.changes, self.edition, self.bib = changes, edition, bib
+        self.language = edition.book.language
+        self.several = len(chapters) > 1
+        self.chapters = {n.note.id: c for c in chapters for n in c.notes}
+        self.numbers = {nid: num for c in chapters for nid, num in note_numbers(c).items()}
+        self.order = {nid: (i, *num) for i, c in enumerate(chapters) for nid, num in note_numbers(c).items()}
+        self.old_sources = {c.key: c.old for c in changes.sources if c.old is not None}
+        self.old_titles = {c.old.slug: c.old.title for c in changes.seeds if c.old is not None}
+        self.old_titles.update({c.slug: c.essay.title for c in chapters if c.slug not in self.old_titles})
+        self.old = escape_text(changes.old_version)
+        self.slugs = {c.essay.name: c.slug for c in chapters}
+
+    def note(self, note_id: str) -> str:
+        chapter = self.chapters.get(note_id)
+        if chapter is None:
+            return "a note not in this edition"
+        return _note_link(chapter, note_id, self.numbers[note_id], self.several)
+
+    def source(self, sid: str) -> str:
+        if sid in self.bib.by_id:
+            return f"{{ref}}`{self.bib.by_id[sid].label} <source-{sid}>`"
+        old = self.old_sources.get(sid)
+        return _source_name(old) if old is not None else escape_text(sid)
+
+    def told_in(self, event: Any) -> str:
+        if event.note:
+            return self.note(event.note)
+        term = next((t.term for t in self.edition.terms if t.key == event.term.lower()), "")
+        return f"{{term}}`{term}`" if term else f"*{escape_text(event.term)}*"
+
+    def sources_moved(self, change: Change) -> str:
+        old, new = change.old.sources, change.new.sources
+        added = [self.source(s) for s in new if s not in old]
+        removed = [self.source(s) for s in old if s not in new]
+        said = []
+        if added:
+            said.append(f"now also cites {'; '.join(added)}")
+        if removed:
+            said.append(f"no longer cites {'; '.join(removed)}")
+        return (" It " + " and ".join(said) + ".") if said else ""
+
+
+def _entry(kind: str, change: Change, body: str) -> str:
+    return f"({change_label(kind, change.key)})=\n::::{{container}} change-entry change-{change.status}\n{body}\n::::\n"
+
+
+def _what(kind: str, change: Change) -> str:
+    words = [_WORDS[kind].get(f.name, f.name) for f in change.fields]
+    return names(words)
+
+
+def _note_entry(change: Change, ctx: _Context) -> str:
+    was = ctx.changes.numbers_then.get(change.key)
+    if change.status == REMOVED:
+        which = f"{_number_words(was, ctx.old_titles, ctx.several)} of edition {ctx.old}" if was else "A note"
+        address = f" (its address ended in `#{was[0]}-note-{change.key}`)" if was else ""
+        body = f"**Removed:** {which}, placed after “{escape_text(change.old.anchor)}”{address}."
+        return _entry("notes", change, body + "\n" + _before(ctx.changes.old_version, change.old.text))
+    link = ctx.note(change.key)
+    where = f", placed after “{escape_text(change.new.anchor)}”"
+    if change.status == ADDED:
+        return _entry("notes", change, f"**New:** {link}{where}.")
+    then = ""
+    now = (ctx.chapters[change.key].slug, *ctx.numbers[change.key]) if change.key in ctx.chapters else None
+    if was is not None and tuple(was) != now:
+        then = f" ({_number_words(was, ctx.old_titles, ctx.several)} in edition {ctx.old})"
+    body = f"**Revised:** {link}{then}{where}: {_what('notes', change)}."
+    if any(f.name == "anchor" for f in change.fields):
+        body += f" It was placed after “{escape_text(change.old.anchor)}”."
+    body += ctx.sources_moved(change)
+    if any(f.name == "text" for f in change.fields):
+        body += "\n" + _before(ctx.changes.old_version, change.old.text)
+    return _entry("notes", change, body)
+
+
+def _term_entry(change: Change, ctx: _Context) -> str:
+    if change.status == REMOVED:
+        body = f"**Removed:** *{escape_text(change.old.term)}*."
+        return _entry("terms", change, body + "\n" + _before(ctx.changes.old_version, change.old.definition))
+    link = f"{{term}}`{change.new.term}`"
+    if change.status == ADDED:
+        return _entry("terms", change, f"**New:** {link}.")
+    body = f"**Revised:** {link}: {_what('terms', change)}." + ctx.sources_moved(change)
+    if any(f.name == "aliases" for f in change.fields):
+        was = ", ".join(escape_text(a) for a in change.old.aliases) or "none"
+        body += f" Its other forms were: {was}."
+    if any(f.name == "definition" for f in change.fields):
+        body += "\n" + _before(ctx.changes.old_version, change.old.definition)
+    return _entry("terms", change, body)
+
+
+def _event_words(event: Any, language: str) -> str:
+    return f"{_date_words(event.date, language)} — {escape_text(event.label)}"
+
+
+def _event_entry(change: Change, ctx: _Context) -> str:
+    if change.status == REMOVED:
+        return _entry("events", change, f"**Removed:** {_event_words(change.old, ctx.language)}.")
+    told = f" (told in {ctx.told_in(change.new)})"
+    if change.status == ADDED:
+        return _entry("events", change, f"**New:** {_event_words(change.new, ctx.language)}{told}.")
+    body = f"**Revised:** {_event_words(change.new, ctx.language)}{told}: {_what('events', change)}."
+    if any(f.name in ("date", "label") for f in change.fields):
+        body += f" It was: {_event_words(change.old, ctx.language)}."
+    if any(f.name in ("note", "term") for f in change.fields):
+        body += f" It was told in {ctx.told_in(change.old)}."
+    return _entry("events", change, body + ctx.sources_moved(change))
+
+
+def _source_entry(change: Change, ctx: _Context) -> str:
+    if change.status == REMOVED:
+        return _entry("sources", change, f"**Removed:** {_source_name(change.old)}.")
+    link = ctx.source(change.key)
+    if change.status == ADDED:
+        return _entry("sources", change, f"**New:** {link}.")
+    lines = [
+        f"- {escape_text(_CSL_WORDS.get(f.name, f.name))}: {_csl_value(f.old)} → {_csl_value(f.new)}"
+        for f in change.fields
+    ]
+    body = f"**Revised:** {link}. What changed since edition {ctx.old}, as it was → as it is:\n\n" + "\n".join(lines)
+    return _entry("sources", change, body)
+
+
+def _seed_entry(change: Change, ctx: _Context) -> str:
+    file = escape_text(f"seeds/{change.key}")
+    if change.status == REMOVED:
+        title = escape_text(change.old.title) if change.old.title else file
+        return _entry("seeds", change, f"**Removed essay:** “{title}” ({file}).")
+    link = f"{{ref}}`{change.new.slug}`"
+    if change.status == ADDED:
+        return _entry("seeds", change, f"**New essay:** {link} ({file}).")
+    body = (
+        f"**Text changed:** {link} ({file}): its SHA-256 was `{change.old.sha256}` in edition {ctx.old}, "
+        f"and is now `{change.new.sha256}`."
+    )
+    return _entry("seeds", change, body)
+
+
+def _record_entry(change: Change, ctx: _Context) -> str:
+    """An essay's entry in book.toml added, revised or removed: what the book says of the essay besides its text."""
+    name = escape_text(f"seeds/{change.key}")
+    slug = ctx.slugs.get(change.key)
+    essay = f"{{ref}}`{slug}` ({name})" if slug else name
+    if change.status != REVISED:
+        words = "New entry" if change.status == ADDED else "Entry removed"
+        return _entry("essays", change, f"**{words}:** {essay} in `book.toml`.")
+    lines = []
+    for f in change.fields:
+        if f.name == "author":
+            lines.append(f"- author: {_csl_value(f.old or None)} → {_csl_value(f.new or None)}")
+        elif f.name == "parts":
+            old = "; ".join(escape_text(title) for title, _ in f.old) or "none"
+            new = "; ".join(escape_text(title) for title, _ in f.new) or "none"
+            lines.append(f"- part titles: {old} → {new}")
+        else:
+            old, new = dict(f.old), dict(f.new)
+            words = _PUBLICATION_WORDS if f.name == "first_published" else {}
+            what = "first publication" if f.name == "first_published" else "rights"
+            for key in [k for k in new if old.get(k) != new[k]] + [k for k in old if k not in new]:
+                shown = words.get(key, key.replace("_", " ")) or "how this copy relates to it"
+                lines.append(f"- {what}, {escape_text(shown)}: {_csl_value(old.get(key))} → {_csl_value(new.get(key))}")
+    body = (
+        f"**Revised:** what the book says of {essay}: "
+        f"{names([_RECORD_WORDS[f.name] for f in change.fields])}. As it was → as it is:\n\n" + "\n".join(lines)
+    )
+    return _entry("essays", change, body)
+
+
+def _section(title: str, label: str, intro: str, entries: list[str], none: str) -> str:
+    head = f"({CHANGES}-{label})=\n## {title}\n"
+    if intro:
+        head += f"\n:::{{container}} editorial\n{intro}\n:::\n"
+    return head + "\n" + ("\n".join(e if e.endswith("\n") else e + "\n" for e in entries) if entries else f"{none}\n")
+
+
+def _changes_page(changes: Changes, edition: Edition, chapters: list[Chapter], bib: Bibliography) -> str:
+    ctx = _Context(changes, edition, chapters, bib)
+    language = ctx.language
+    then = _edition_words(changes.old_version, changes.old_date, language)
+    now = _edition_words(changes.version, changes.date, language)
+    intro = (
+        f"What the editors changed from {then} to {now}: every note, glossary entry, timeline event "
+        "and source added, revised or removed, each linked to where it now stands, and every change to "
+        "an essay’s text. Notes keep their names from one edition to the next, so a link to a note "
+        f"leads to it still; a note, entry or source new or revised in edition {escape_text(changes.version)} "
+        "says so. Notes are numbered on each page in reading order, so a note added or removed changes the "
+        f"numbers of those after it: *Note numbers* gives each one’s number in edition {ctx.old}."
+    )
+
+    def ordered(kind: str) -> list[Change]:
+        entries = list(getattr(changes, kind))
+        if kind == "notes":
+            far = (len(chapters), 0, 0)
+            entries.sort(key=lambda c: (c.status == REMOVED, ctx.order.get(c.key, far)))
+        return entries
+
+    out = [
+        _marker("conf/ and the previous release"),
+        f"({CHANGES})=\n# Changes in this edition\n",
+        f":::{{container}} editorial\n{intro}\n:::\n",
+        _section(
+            "Notes",
+            "notes",
+            "",
+            [_note_entry(c, ctx) for c in ordered("notes")],
+            "No note was added, revised or removed.",
+        ),
+        _section(
+            "Note numbers",
+            "numbers",
+            f"The notes whose number is not the one they had in edition {ctx.old}.",
+            [
+                "".join(
+                    f"- {ctx.note(nid)} was {_number_words(old, ctx.old_titles, ctx.several)} in edition {ctx.old}.\n"
+                    for nid, old, _ in changes.renumbered
+                )
+            ]
+            if changes.renumbered
+            else [],
+            "Every note has the number it had.",
+        ),
+        _section(
+            "Glossary",
+            "glossary",
+            "",
+            [_term_entry(c, ctx) for c in ordered("terms")],
+            "No glossary entry was added, revised or removed.",
+        ),
+    ]
+    timeline = f"The {{ref}}`timeline <{TIMELINE}>` shows the events as they now are." if edition.events else ""
+    out.append(
+        _section(
+            "Timeline",
+            "timeline",
+            timeline,
+            [_event_entry(c, ctx) for c in ordered("events")],
+            "No event was added, revised or removed.",
+        )
+    )
+    out.append(
+        _section(
+            "Sources",
+            "sources",
+            "",
+            [_source_entry(c, ctx) for c in ordered("sources")],
+            "No source was added, revised or removed.",
+        )
+    )
+    out.append(
+        _section(
+            "Essays",
+            "essays",
+            f"An essay’s text is never edited: a seed whose text is not byte for byte the one of edition {ctx.old} "
+            "is listed with its SHA-256 then and now. So is every change to what the book says of an essay "
+            "(its author, first publication, part titles and rights).",
+            [_seed_entry(c, ctx) for c in ordered("seeds")] + [_record_entry(c, ctx) for c in ordered("essays")],
+            f"Every essay’s text is the one of edition {ctx.old}, byte for byte, and the book says the same of it.",
+        )
+    )
+    return "\n".join(out)

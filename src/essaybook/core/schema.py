@@ -239,7 +239,17 @@ def _problems(
 
     if kind == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
+        # A key an earlier version of the schema had: said so, with what took its place.
+        replaced = error.schema.get("x-replaced", {})
         for key in sorted(k for k in error.instance if k not in allowed):
+            if key in replaced:
+                yield at(
+                    (*path, key),
+                    "conf.replaced-key",
+                    f"'{key}' in {_where(path, data, file)} is no longer read",
+                    str(replaced[key]),
+                )
+                continue
             yield at(
                 (*path, key),
                 "conf.unknown-key",

@@ -10,7 +10,8 @@ module:
   what the build keeps of it in the environment;
 * :mod:`.incremental`: what a build reads and writes again after an edit;
 * :mod:`.glossary`: "Used in" under each entry, aliases in the index;
-* :mod:`.directives`: the hand-written pages' directives;
+* :mod:`.directives`: the hand-written pages' directives; :mod:`.notices`:
+  whose each page is, in its footer and the ``{rights}`` directive;
 * :mod:`.citations`: how to cite the edition and each essay, the citation
   files and tags; :mod:`.figures`: the timeline;
 * the HTML writer's additions: :mod:`.margins` (paragraph numbers, notes in
@@ -46,6 +47,7 @@ from . import (
     latex,
     margins,
     navigation,
+    notices,
     paging,
     press,
     site,
@@ -83,6 +85,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("provenance", directives.Provenance)
     app.add_directive("apparatus", directives.Apparatus)
     app.add_directive("seed-table", directives.SeedTable)
+    app.add_directive("rights", notices.RightsDirective)
     # The converter places {timeline} on the timeline page and {how-to-cite} at the head of each essay.
     app.add_directive("timeline", figures.TimelineDirective)
     app.add_directive("how-to-cite", citations.HowToCite)
@@ -112,6 +115,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", epub.config_inited, priority=600)
     app.connect("config-inited", site.config_inited, priority=600)
     app.connect("config-inited", latex.configure_latex, priority=600)
+    app.connect("config-inited", notices.config_inited, priority=600)
     app.connect("builder-inited", citations.builder_inited)
     app.connect("builder-inited", conversion.builder_inited)
     app.connect("builder-inited", glossary.index_glossary_terms)
@@ -139,6 +143,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Before sphinxext-opengraph, which then keeps this description.
     app.connect("html-page-context", site.html_page_context, priority=450)
     app.connect("html-page-context", citations.html_page_context)
+    app.connect("html-page-context", notices.html_page_context)
     app.connect("html-page-context", site.page_language)
     app.connect("html-page-context", site.readthedocs_addons)
     app.connect("html-page-context", shards.html_page_context)

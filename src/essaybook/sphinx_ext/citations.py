@@ -91,10 +91,7 @@ class _Citations:
 
     def text(self, name: str) -> str:
         if name not in self._text:
-            item = how_to_cite.public(self.by_file[name])
-            # A blog or periodical given as "original-publisher" is printed by the styles as a
-            # reprint's imprint ("Blog. Reprint."), which misleads: the text leaves it to the files.
-            item = {k: v for k, v in item.items() if k != "original-publisher"}
+            item = how_to_cite.for_style(self.by_file[name])
             bib = Bibliography([item], self.book.citation_style, self.book.language, entries_only=True)
             self._text[name] = bib.formatted[0].text
         return self._text[name]

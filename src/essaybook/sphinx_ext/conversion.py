@@ -40,7 +40,9 @@ from ..core.memo import MEMO_FOLDER, Memo, digest
 from ..core.pipeline import Book, build_book, input_stats, seed_files
 from ..core.problems import ProblemsError
 from ..core.reading import human_date, reading_minutes
+from ..core.releases import History
 from ..core.render import APPARATUS, UNKNOWN_AUTHOR, author_line, chapter_docs, names
+from ..core.rights import BookRights, book_rights
 from ..core.write import MANIFEST, write_pages
 from .config import set_default
 from .errors import fail
@@ -65,6 +67,7 @@ class Seen:
     tocs: dict[str, str] = field(default_factory=dict)  # per page: its title and contents, as its parents show them
     where: dict[str, str] = field(default_factory=dict)  # per page: what the glossary's "Used in" shows of it
     citations: str | None = None  # what its pages' citations show
+    rights: str | None = None  # the rights its pages' footers state (essaybook.sphinx_ext.notices)
     read_since: set[str] = field(default_factory=set)  # pages other builders read since it last wrote
     removed_since: set[str] = field(default_factory=set)  # pages removed since it last wrote
 
@@ -83,6 +86,7 @@ class State:
     slugs: dict[str, str]  # chapter page docname -> the essay's slug
     apparatus: list[str]  # the generated pages of the apparatus, e.g. ["glossary", "timeline", "sources"]
     citations: str  # a digest of all that the citations show: items, style, language, paragraph counts
+    rights: BookRights  # the essays' and the editors' rights statements
     convert: Callable[[], Book]  # the conversion, if the build needs the book and it was not made
     changed: set[str] = field(default_factory=set)
     # The pages this builder's output may show stale: read in this build, or by another
@@ -125,6 +129,7 @@ def _facts(book: Book, prefix: str, base: str) -> dict[str, Any]:
         "slugs": {prefix + doc: c.slug for c in book.chapters for doc in chapter_docs(c)},
         "apparatus": [name for name in APPARATUS if f"{name}.md" in book.pages],
         "citations": digest(json.dumps(cited, sort_keys=True, ensure_ascii=False)),
+        "rights": book_rights(edition, book.chapters),
     }
 
 
@@ -187,6 +192,7 @@ class _Front:
     book: BookMeta
     authors: list[str]  # the essays' authors, each once, in reading order
     memo: Memo  # what the last conversion computed, beside the doctrees (essaybook.core.memo)
+    history: History  # where the previous release is read (essaybook.core.releases)
     inputs: str  # the inputs as they were before this build read any of them
     unchanged: _Converted | None  # the last conversion, when no input changed since
 
@@ -209,13 +215,20 @@ def book_authors(app: Sphinx) -> list[str]:
 
 
 def config_inited(app: Sphinx, config: Any) -> None:
-    """Take the book's title, authors, version and copyright from ``conf/book.toml``."""
+    """Take the book's title, authors, version and the editors' copyright from ``conf/book.toml``."""
     seeds_dir, conf_dir, out_dir = paths(app)
     memo = Memo(Path(app.doctreedir) / MEMO_FOLDER)
+    history = History(conf_dir, seeds_dir, os.path.relpath(conf_dir, project_root(app)))
     # Taken before anything is read: a file written while this build reads it
     # then differs from what is recorded, and the next build converts again.
+    # The previous release is an input too: a tag fetched or a snapshot written changes the book.
     inputs = digest(
-        input_stats(seeds_dir, conf_dir), str(seeds_dir), str(conf_dir), str(out_dir), str(project_root(app))
+        input_stats(seeds_dir, conf_dir),
+        history.fingerprint(),
+        str(seeds_dir),
+        str(conf_dir),
+        str(out_dir),
+        str(project_root(app)),
     )
     last = memo.get(_CONVERTED, inputs)
     if last is not None and _page_stats(out_dir, last.pages) == last.pages:
@@ -228,11 +241,12 @@ def config_inited(app: Sphinx, config: Any) -> None:
             raise fail(err) from None
         book = front.book
         authors = front.authors(p.name for p in seed_files(seeds_dir))
-    _BOOKS[app] = _Front(book, authors, memo, inputs, last)
+    _BOOKS[app] = _Front(book, authors, memo, history, inputs, last)
     for name, value in (
         ("project", book.title),
         ("author", names(authors) or UNKNOWN_AUTHOR),
-        ("copyright", book.copyright),
+        # Sphinx's own copyright line names the editors' rights only; the pages say whose the essays are.
+        ("copyright", f"{book.rights.year}, {book.rights.holder}"),
         ("version", book.version),
         ("release", book.version),
         # Sphinx gets the language without its region: its catalogues for regions (en_GB) break
@@ -265,7 +279,7 @@ def builder_inited(app: Sphinx) -> None:
 
     def convert() -> Book:
         try:
-            return build_book(seeds_dir, conf_dir, project_root(app), memo)
+            return build_book(seeds_dir, conf_dir, project_root(app), memo, front.history)
         except ProblemsError as err:
             raise fail(err) from None
 

@@ -3,7 +3,7 @@
 * metadata from ``conf/book.toml`` (description, publisher, a stable
   identifier, the language as BCP 47 spells it), unless ``conf.py`` sets it;
 * the edition's Dublin Core (authors, editors as editors, the edition's date,
-  each essay's first publication) in the package, from our ``content.opf``
+  each essay's first publication, each essay's rights and the editors') in the package, from our ``content.opf``
   template (``templates/epub3``);
 * EPUB 3 footnote semantics (``epub:type="noteref"``/``"footnote"``), so
   reading systems show a note as a pop-up rather than a jump;
@@ -188,6 +188,8 @@ class EpubBuilder(Epub3Builder):
         summary = accessibility(pages, has_index=bool(self.use_index))
         metadata["accessibility"] = {k: escape(v) if isinstance(v, str) else v for k, v in summary.items()}
         metadata["certified_by"] = escape(book.editor or self.config.epub_publisher or "")
+        # Whose each part is: every essay's rights, by its title, and the editors' (essaybook.core.rights).
+        metadata["rights"] = [escape(s.text) for s in state.rights.listing]
         return metadata
 
     def toc_metadata(self, level: int, navpoints: list[Any]) -> dict[str, Any]:

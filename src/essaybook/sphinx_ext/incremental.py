@@ -4,9 +4,10 @@ Sphinx re-reads the pages whose source changed and writes those it re-read,
 plus, by its own rules, pages whose toctree lists one of them. The book adds
 what Sphinx cannot know: hand-written pages whose directives show the
 conversion's facts (read again when those facts change), every page when the
-navigation changed (titles, toctrees), the glossary when its "Used in" lists
-changed, and no parent page when only an essay's text changed. Built pages of
-a removed essay are deleted, since Sphinx never deletes output.
+navigation changed (titles, toctrees) or the rights its footer states, the
+glossary when its "Used in" lists changed, and no parent page when only an
+essay's text changed. Built pages of a removed essay are deleted, since
+Sphinx never deletes output.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ def env_get_outdated(
         "contents": state.contents,
         "provenance": state.provenance,
         "apparatus": state.apparatus,
+        "rights": state.rights,
     }
     # Only a digest of each is kept: the facts of a thousand essays would be
     # tens of thousands of objects to load, scan and free at every build.
@@ -127,7 +129,11 @@ def env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     state.nav_digest = navigation.navigation_digest(env)
     nav_changed = seen.nav != state.nav_digest
     seen.nav = state.nav_digest
-    if nav_changed:
+    # Every page's footer states the rights (essaybook.sphinx_ext.notices).
+    rights = digest(repr(state.rights))
+    rights_changed = seen.rights != rights
+    seen.rights = rights
+    if nav_changed or rights_changed:
         return sorted(env.found_docs)
     write = state.reread & env.found_docs
     glossary = state.prefix + GLOSSARY

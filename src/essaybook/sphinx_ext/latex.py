@@ -4,8 +4,8 @@
   and the fonts (:mod:`essaybook.typeset.fonts`) in the preamble: only those
   the book's characters need, chosen when the LaTeX is written;
 * a title page naming the essays' authors, the editors as editors, the
-  edition and its date, and the rights; the PDF's document information
-  (authors only);
+  edition and its date, and the PDF's document information (authors only);
+  on its verso, whose the essays and the editors' work are;
 * the book as a printed book is built (:class:`PrintedBook`): front matter
   (title page, contents, the editors' introduction), each essay a chapter
   with its parts as sections, the editors' apparatus as back matter; the
@@ -47,6 +47,7 @@ from .assembled import by_page
 from .config import set_default
 from .conversion import book_authors, book_metadata, paths, state_of
 from .margins import paragraph_number
+from .notices import latex_rights
 
 __all__ = [
     "LaTeXBuilder",
@@ -65,10 +66,8 @@ def title_page(app: Sphinx) -> dict[str, Any]:
     ``authors`` are the essays' authors (an empty list prints "Author
     unknown"); the editors are named as editors, never as authors.
     ``edition`` is the book's version; ``date`` the edition's date as a reader says it.
-    ``rights`` are the lines of the rights, printed small at the foot of the
-    title page, one a line: the place for the book's and each essay's
-    copyright and licence. Now the book's copyright line, as the web
-    edition's footer gives it.
+    The rights are on the title page's verso (:meth:`LaTeXBuilder.update_context`),
+    each essay's and the editors'.
     """
     book = book_metadata(app)
     return {
@@ -78,7 +77,6 @@ def title_page(app: Sphinx) -> dict[str, Any]:
         "editor": book.editor,
         "edition": book.version,
         "date": human_date(book.date, book.language) if book.date else "",
-        "rights": [f"Copyright © {book.copyright}"] if book.copyright else [],
     }
 
 
@@ -119,12 +117,6 @@ def latex_title_page(page: dict[str, Any]) -> str:
     )
     if edition:
         lines.append(rf"\vspace{{0.5em}}{{\large {tex(edition)}\par}}")
-    # The rights, small, at the foot of the page: the book's, then each essay's.
-    rights = [r for r in page.get("rights") or [] if r.strip()]
-    if rights:
-        lines.append(r"\vspace{2em}{\footnotesize")
-        lines += [rf"{tex(r)}\par" for r in rights]
-        lines.append("}")
     lines.append(r"\end{titlepage}")
     lines.append(r"\hypersetup{pageanchor=true}")
     return "\n".join(lines)
@@ -171,7 +163,7 @@ def configure_latex(app: Sphinx, config: Config) -> None:
 
 
 def book_characters(app: Sphinx) -> frozenset[int]:
-    """Every character the PDF may print: the book's (counted by the core), its own pages', its title page's."""
+    """Every character the PDF may print: the book's (counted by the core), its own pages', its title leaf's."""
     seeds_dir, conf_dir, out_dir = paths(app)
     chars = set(book_code_points(seeds_dir, conf_dir))
     for doc in sorted(app.env.found_docs):
@@ -182,7 +174,9 @@ def book_characters(app: Sphinx) -> frozenset[int]:
     # are the editors'; essaybook.sty prints "¶" before each paragraph's number.
     page = title_page(app)
     words = [page.get(key) or "" for key in ("title", "subtitle", "editor", "edition", "date")]
-    chars.update(map(ord, "".join(map(str, [*words, *page["authors"], *page["rights"], "·", "¶"]))))
+    chars.update(map(ord, "".join(map(str, [*words, *page["authors"], "·", "¶"]))))
+    # The verso's rights: fixed words around the holders' names and the essays' titles.
+    chars.update(map(ord, "".join(s.text for s in state_of(app.env).rights.listing)))
     chars.update(range(0x20, 0x7F))
     return frozenset(chars)
 
@@ -354,7 +348,24 @@ class LaTeXBuilder(latex.LaTeXBuilder):
         self._sphinx = app  # Builder.app is deprecated (Sphinx 9); the fonts need the project's paths
 
     def update_context(self) -> None:
+        """The fonts the book needs, and the title page's verso: whose the essays and the editors' work are.
+
+        Sphinx's hook for the template's values just before writing: the
+        essays' titles, which the rights name them by, are known only once
+        the conversion has run, after the configuration was read.
+        """
+        reaches.check("Sphinx LaTeX context")
         super().update_context()
+        page = latex_rights(list(state_of(self.env).rights.listing), pdf_escape)
+        if not self.context.get("essaybook_rights"):
+            self.context["essaybook_rights"] = page
+            # The verso belongs to the title leaf: like the title page, without a page anchor, or
+            # its page 2 would clash with the essays' page 2 in the PDF's links.
+            maketitle, end = self.context.get("maketitle", ""), r"\hypersetup{pageanchor=true}"
+            if maketitle.endswith(end):
+                self.context["maketitle"] = f"{maketitle.removesuffix(end)}{page}\n{end}"
+            else:
+                self.context["maketitle"] = maketitle + "\n" + page
         if "fontpkg" not in self.config.latex_elements:
             self.context["fontpkg"] = latex_fonts(self.font_choice())
 

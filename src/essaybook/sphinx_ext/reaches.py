@@ -101,6 +101,14 @@ def _furo_search_template() -> str | None:
     )
 
 
+def _furo_footer() -> str | None:
+    return _missing(
+        _furo_template("page.html"),
+        ["{% block footer %}", "{%- if show_copyright %}", "{% endblock footer %}"],
+        "furo's page.html",
+    )
+
+
 def _searchtools() -> str | None:
     text = _read("sphinx", "themes", "basic", "static", "searchtools.js")
     return _missing(
@@ -181,6 +189,18 @@ def _latex_xindy() -> str | None:
     return found or _missing(_read("sphinx", "texinputs", "latexmkrc.jinja"), ["$ENV{'XINDYOPTS'}"], "its latexmkrc")
 
 
+def _latex_context() -> str | None:
+    from sphinx.builders.latex import LaTeXBuilder
+    from sphinx.writers.latex import LaTeXTranslator
+
+    found = _missing(_source(LaTeXBuilder.write_documents), ["self.update_context()"], "LaTeXBuilder.write_documents")
+    found = found or _missing(
+        _source(LaTeXTranslator.__init__), ["self.builder.context.copy()"], "LaTeXTranslator.__init__"
+    )
+    template = _read("sphinx", "templates", "latex", "latex.tex.jinja")
+    return found or _missing(template, ["<%= maketitle %>"], "its latex.tex template")
+
+
 REACHES: tuple[Reach, ...] = (
     Reach(
         "furo.get_navigation_tree",
@@ -200,6 +220,15 @@ REACHES: tuple[Reach, ...] = (
         "the markup of the two side panels in furo's page.html, given accessible names in each written page",
         "the <aside> elements sit outside every template block and furo has no setting for their names",
         _furo_landmarks,
+    ),
+    Reach(
+        "furo footer",
+        "furo",
+        ">=2024.8.6,<2026",
+        "essaybook.sphinx_ext.notices",
+        "furo's page.html footer block (our page.html adds the rights after it) and its show_copyright switch",
+        "the theme's copyright line claims every page for the editors and has no hook for an essay's own rights",
+        _furo_footer,
     ),
     Reach(
         "furo search template",
@@ -249,6 +278,16 @@ REACHES: tuple[Reach, ...] = (
         "Sphinx's EPUB pages name no language and its navigation no role (EPUB Accessibility 1.1 asks for "
         "both), and neither comes from a template block or a setting",
         _epub_navigation_and_pages,
+    ),
+    Reach(
+        "Sphinx LaTeX context",
+        "sphinx",
+        ">=8.2,<9.1",
+        "essaybook.sphinx_ext.latex",
+        "LaTeXBuilder.update_context(), called just before each document is written, and its context's "
+        "maketitle, which the translator copies and latex.tex places",
+        "the title page's verso names the essays by their titles, known only after the configuration is read",
+        _latex_context,
     ),
     Reach(
         "Sphinx latexmkrc",
