@@ -325,6 +325,12 @@ class LaTeXTranslator(SphinxLaTeXTranslator):
     def escape(self, s: str) -> str:
         return pdf_escape(s)
 
+    def visit_footnote(self, node: nodes.Element) -> None:
+        super().visit_footnote(node)
+        # Sphinx gives a footnote no label, so every "note 13" the glossary, the sources and
+        # the changes link to would be a dead link in the PDF: each of its names is a target.
+        self.body.append("".join(self.hypertarget(i, anchor=True) for i in node["ids"]))
+
     def visit_paragraph(self, node: nodes.paragraph) -> None:
         super().visit_paragraph(node)
         # The web's number, in the margin (essaybook.sty), so a reader of the PDF cites as one of the site does.
