@@ -56,7 +56,7 @@ def notes_toml() -> str:
 BOOK_TOML = f"""[book]
 title = "A Crowded Margin"
 editor = "The Test Editors"
-rights = { holder = "The Test Editors", year = "2026" }
+rights = {{ holder = "The Test Editors", year = "2026" }}
 version = "1.0"
 
 [essays."{SEED}"]
