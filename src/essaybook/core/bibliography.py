@@ -281,19 +281,26 @@ class Bibliography:
         text = (_locales_dir() / f"locales-{self.locale}.xml").read_text("utf-8")
         self._in_quote = 'punctuation-in-quote="true"' in text
         items = [copy.deepcopy(dict(item)) for item in items]
-        formatted = self._format(path, items)
-        # Two works of one author and year read alike ("Deutscher 1954"): CSL's
-        # answer is a year suffix (1954a, 1954b), which the processor prints
-        # once the items carry it, given in the bibliography's order.
-        same: dict[str, list[str]] = {}
-        for f in () if entries_only else formatted:
-            same.setdefault(f.label, []).append(f.id)
-        suffixes = {i: chr(ord("a") + n) for ids in same.values() if len(ids) > 1 for n, i in enumerate(ids)}
-        if suffixes:
-            for item in items:
-                if item["id"] in suffixes:
-                    item["year-suffix"] = suffixes[item["id"]]
-            formatted = self._format(path, items)
+        with _mended_citeproc():
+            bib, labels = self._cite(path, items, ordered=False)
+            # Two works of one author and year read alike ("Deutscher 1954"): CSL's
+            # answer is a year suffix (1954a, 1954b), which the processor prints
+            # once the items carry it, given in the bibliography's order.
+            order = self._ids(bib, items)
+            same: dict[str, list[str]] = {}
+            for key in () if entries_only else order:
+                same.setdefault(labels[key], []).append(key)
+            suffixes = {i: chr(ord("a") + n) for ids in same.values() if len(ids) > 1 for n, i in enumerate(ids)}
+            if suffixes:
+                for item in items:
+                    if item["id"] in suffixes:
+                        item["year-suffix"] = suffixes[item["id"]]
+                # The suffixes follow the order just found and change no sort key: given in
+                # that order the items need no sorting again, which costs as long as rendering.
+                place = {key: n for n, key in enumerate(order)}
+                items.sort(key=lambda item: place[item["id"]])
+                bib, labels = self._cite(path, items, ordered=True)
+            formatted = self._entries(bib, items, labels)
         self.formatted = formatted
         self.by_id = {f.id: f for f in formatted}
 
@@ -309,30 +316,40 @@ class Bibliography:
         bib.by_id = {f.id: f for f in bib.formatted}
         return bib
 
-    def _format(self, path: str, items: list[dict]) -> list[Formatted]:
+    def _cite(self, path: str, items: list[dict], *, ordered: bool) -> tuple[Any, dict[str, str]]:
+        """The processor with every item registered, its labels by id; sorted in the style's order unless ``ordered``.
+
+        Called inside :func:`_mended_citeproc`.
+        """
         from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
         from citeproc.source.json import CiteProcJSON
 
-        with _mended_citeproc():
-            csl_style = _parsed_style(path, self.locale, CitationStylesStyle)
-            bib = CitationStylesBibliography(csl_style, CiteProcJSON(copy.deepcopy(items)), _FORMATTER)
-            citations = {}
-            for item in items:
-                citations[item["id"]] = Citation([CitationItem(item["id"])])
-                bib.register(citations[item["id"]])
-            if self._entries_only:
-                labels = dict.fromkeys(citations, "")
-            else:
-                labels = {i: self._label(bib.cite(c, _ignore)) for i, c in citations.items()}
-            if len(items) > 1:  # sorting renders every item's sort keys: one item is in order
-                bib.sort()
-            entries = bib.bibliography()
-        # The processor lowercases keys; map them back to the editors' ids.
+        csl_style = _parsed_style(path, self.locale, CitationStylesStyle)
+        bib = CitationStylesBibliography(csl_style, CiteProcJSON(copy.deepcopy(items)), _FORMATTER)
+        citations = {}
+        for item in items:
+            citations[item["id"]] = Citation([CitationItem(item["id"])])
+            bib.register(citations[item["id"]])
+        if self._entries_only:
+            labels = dict.fromkeys(citations, "")
+        else:
+            labels = {i: self._label(bib.cite(c, _ignore)) for i, c in citations.items()}
+        if len(items) > 1 and not ordered:  # sorting renders every item's sort keys: one item is in order
+            bib.sort()
+        return bib, labels
+
+    @staticmethod
+    def _ids(bib: Any, items: list[dict]) -> list[str]:
+        """The editors' ids of the processor's items, in its order (it lowercases keys)."""
         ids = {item["id"].lower(): item["id"] for item in items}
+        return [ids.get(str(item.key).lower(), str(item.key)) for item in bib.items]
+
+    def _entries(self, bib: Any, items: list[dict], labels: dict[str, str]) -> list[Formatted]:
+        """Every entry of the bibliography, in the processor's order. Called inside :func:`_mended_citeproc`."""
+        entries = bib.bibliography()
         urls = {item["id"]: str(item["URL"]) for item in items if item.get("URL")}
         out = []
-        for item, text in zip(bib.items, entries, strict=True):
-            key = ids.get(str(item.key).lower(), str(item.key))
+        for key, text in zip(self._ids(bib, items), entries, strict=True):
             plain = self._quotes(str(text))
             out.append(Formatted(key, labels[key], self._myst(str(text), urls.get(key, "")), plain))
         return out
