@@ -299,7 +299,8 @@ class Bibliography:
                 # that order the items need no sorting again, which costs as long as rendering.
                 place = {key: n for n, key in enumerate(order)}
                 items.sort(key=lambda item: place[item["id"]])
-                bib, labels = self._cite(path, items, ordered=True)
+                bib, cited = self._cite(path, items, ordered=True, only=set(suffixes))
+                labels = {**labels, **cited}
             formatted = self._entries(bib, items, labels)
         self.formatted = formatted
         self.by_id = {f.id: f for f in formatted}
@@ -316,9 +317,12 @@ class Bibliography:
         bib.by_id = {f.id: f for f in bib.formatted}
         return bib
 
-    def _cite(self, path: str, items: list[dict], *, ordered: bool) -> tuple[Any, dict[str, str]]:
+    def _cite(
+        self, path: str, items: list[dict], *, ordered: bool, only: set[str] | None = None
+    ) -> tuple[Any, dict[str, str]]:
         """The processor with every item registered, its labels by id; sorted in the style's order unless ``ordered``.
 
+        With ``only``, the labels of those items alone (the others' are known).
         Called inside :func:`_mended_citeproc`.
         """
         from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
@@ -333,7 +337,7 @@ class Bibliography:
         if self._entries_only:
             labels = dict.fromkeys(citations, "")
         else:
-            labels = {i: self._label(bib.cite(c, _ignore)) for i, c in citations.items()}
+            labels = {i: self._label(bib.cite(c, _ignore)) for i, c in citations.items() if only is None or i in only}
         if len(items) > 1 and not ordered:  # sorting renders every item's sort keys: one item is in order
             bib.sort()
         return bib, labels
