@@ -1,4 +1,4 @@
-"""Sources through the CSL processor: named styles, labels, and the two mends to citeproc-py."""
+"""Sources through the CSL processor: named styles, labels, and the mends to citeproc-py."""
 
 from __future__ import annotations
 
@@ -60,6 +60,39 @@ def test_same_author_and_year_get_year_suffixes() -> None:
     assert sorted(f.label for f in bib.formatted) == ["Deutscher 1954a", "Deutscher 1954b"]
     # The suffix follows the bibliography's order (by title here).
     assert bib.by_id["other"].label == "Deutscher 1954a"
+
+
+NEWS = {
+    "id": "news",
+    "type": "article-newspaper",
+    "title": "Ice Axe Emerges",
+    "author": [{"family": "Borger", "given": "Julian"}],
+    "container-title": "The Guardian",
+    "issued": {"date-parts": [[2017, 9, 13]]},
+}
+
+
+@pytest.mark.parametrize(
+    ("item", "ends"),
+    [
+        # CSL prints a variable's label only where the work has the variable: no edition, no "Edition".
+        (NEWS, ", September 13."),
+        ({**NEWS, "edition": "late"}, ", September 13. Late Edition."),
+        ({**NEWS, "edition": "2"}, ", September 13. 2nd ed."),
+    ],
+    ids=["without-edition", "named-edition", "numbered-edition"],
+)
+def test_a_label_is_printed_only_with_its_variable(item: dict, ends: str) -> None:
+    (news,) = Bibliography([item], "chicago-author-date").formatted
+    assert news.text.endswith(ends), news.text
+
+
+def test_a_title_in_another_language_keeps_its_case() -> None:
+    german = {**NEWS, "language": "de", "title": "Vor hundert Jahren forderte der Rat die Republik"}
+    (news,) = Bibliography([german], "chicago-author-date").formatted
+    assert "Vor hundert Jahren forderte der Rat die Republik" in news.text
+    (english,) = Bibliography([NEWS], "chicago-author-date").formatted
+    assert "Ice Axe Emerges" in english.text
 
 
 @pytest.mark.parametrize(

@@ -134,6 +134,7 @@ _CITEPROC_SHAPE = {
     ("CitationStylesElement", "get_macro"): ["self", "name"],
     ("CitationStylesElement", "xpath_search"): ["self", "expression"],
     ("Text", "calls_variable"): ["self"],
+    ("Label", "process"): ["self", "item", "variable", "plural", "context", "kwargs"],
 }
 
 
@@ -156,11 +157,15 @@ def citeproc_problem() -> str | None:
 
 @contextmanager
 def _mended_citeproc() -> Iterator[None]:
-    """While formatting: citeproc-py honours ``initialize="false"`` on a name (CSL 1.0.1), and looks macros up once.
+    """While formatting: citeproc-py follows CSL where it does not, and looks macros up once.
 
-    With it, a style sets ``initialize-with`` once for the names it shortens
-    and keeps given names whole elsewhere; citeproc-py applies the style's
-    ``initialize-with`` everywhere, turning “Trotsky, Leon” into “Trotsky, L.”.
+    It honours ``initialize="false"`` on a name (CSL 1.0.1): with it, a style
+    sets ``initialize-with`` once for the names it shortens and keeps given
+    names whole elsewhere; citeproc-py applies the style's ``initialize-with``
+    everywhere, turning “Trotsky, Leon” into “Trotsky, L.”. And a label of a
+    variable the work does not have prints nothing (CSL 1.0.2, ``cs:label``):
+    citeproc-py prints it anyway, so every newspaper article without an
+    edition ended “The Guardian, September 13. Edition.”
     """
     problem = citeproc_problem()
     if problem:
@@ -171,9 +176,19 @@ def _mended_citeproc() -> Iterator[None]:
             "install a version pyproject.toml admits (docs/requirements.txt pins one), "
             "or update essaybook.core.bibliography to match it"
         )
-    from citeproc.model import CitationStylesElement, Name, Text
+    from citeproc.model import CitationStylesElement, Label, Name, Text, VariableError
 
     original = Name.get_option
+    label_process = Label.process
+
+    def process(self, item, variable=None, plural=None, context=None, **kwargs):
+        own = self.get("variable") if variable is None else None  # a name's label is given its role
+        if own and own != "locator":
+            try:
+                item.reference[own.replace("-", "_")]
+            except VariableError:
+                return None
+        return label_process(self, item, variable, plural, context, **kwargs)
 
     def get_option(self, name, context=None, sort_options=None):
         if name == "initialize-with" and self.get("initialize") == "false":
@@ -221,9 +236,11 @@ def _mended_citeproc() -> Iterator[None]:
     CitationStylesElement.get_macro = get_macro
     CitationStylesElement.xpath_search = xpath_search
     Text.calls_variable = calls_variable
+    Label.process = process
     try:
         yield
     finally:
+        Label.process = label_process
         Name.get_option = original
         CitationStylesElement.get_macro = get_macro_before
         CitationStylesElement.xpath_search = xpath_search_before
