@@ -710,10 +710,10 @@ def _source_entry(change: Change, ctx: _Context) -> str:
     if change.status == ADDED:
         return _entry("sources", change, f"**New:** {link}.")
     lines = [
-        f"- {escape_text(_CSL_WORDS.get(f.name, f.name))}: {_csl_value(f.old)} → {_csl_value(f.new)}"
+        f"- {escape_text(_CSL_WORDS.get(f.name, f.name))}: was {_csl_value(f.old)}; now {_csl_value(f.new)}"
         for f in change.fields
     ]
-    body = f"**Revised:** {link}. What changed since edition {ctx.old}, as it was → as it is:\n\n" + "\n".join(lines)
+    body = f"**Revised:** {link}. What changed since edition {ctx.old}:\n\n" + "\n".join(lines)
     return _entry("sources", change, body)
 
 
@@ -743,21 +743,23 @@ def _record_entry(change: Change, ctx: _Context) -> str:
     lines = []
     for f in change.fields:
         if f.name == "author":
-            lines.append(f"- author: {_csl_value(f.old or None)} → {_csl_value(f.new or None)}")
+            lines.append(f"- author: was {_csl_value(f.old or None)}; now {_csl_value(f.new or None)}")
         elif f.name == "parts":
             old = "; ".join(escape_text(title) for title, _ in f.old) or "none"
             new = "; ".join(escape_text(title) for title, _ in f.new) or "none"
-            lines.append(f"- part titles: {old} → {new}")
+            lines.append(f"- part titles: were {old}; now {new}")
         else:
             old, new = dict(f.old), dict(f.new)
             words = _PUBLICATION_WORDS if f.name == "first_published" else {}
             what = "first publication" if f.name == "first_published" else "rights"
             for key in [k for k in new if old.get(k) != new[k]] + [k for k in old if k not in new]:
                 shown = words.get(key, key.replace("_", " ")) or "how this copy relates to it"
-                lines.append(f"- {what}, {escape_text(shown)}: {_csl_value(old.get(key))} → {_csl_value(new.get(key))}")
+                lines.append(
+                    f"- {what}, {escape_text(shown)}: was {_csl_value(old.get(key))}; now {_csl_value(new.get(key))}"
+                )
     body = (
         f"**Revised:** what the book says of {essay}: "
-        f"{names([_RECORD_WORDS[f.name] for f in change.fields])}. As it was → as it is:\n\n" + "\n".join(lines)
+        f"{names([_RECORD_WORDS[f.name] for f in change.fields])}:\n\n" + "\n".join(lines)
     )
     return _entry("essays", change, body)
 

@@ -164,12 +164,12 @@ def configure_latex(app: Sphinx, config: Config) -> None:
 
 def book_characters(app: Sphinx) -> frozenset[int]:
     """Every character the PDF may print: the book's (counted by the core), its own pages', its title leaf's."""
-    seeds_dir, conf_dir, out_dir = paths(app)
+    seeds_dir, conf_dir, _ = paths(app)
     chars = set(book_code_points(seeds_dir, conf_dir))
+    # Every page: the hand-written ones, and the generated ones, which add the converter's own
+    # words (the changes page's, the apparatus's) to the seeds' and conf/'s characters.
     for doc in sorted(app.env.found_docs):
-        page = Path(app.env.doc2path(doc))
-        if out_dir not in page.parents:  # the generated pages hold the seeds' and conf/'s characters
-            chars.update(map(ord, page.read_text("utf-8", "replace")))
+        chars.update(map(ord, set(Path(app.env.doc2path(doc)).read_text("utf-8", "replace"))))
     # Sphinx's own words ("Contents", "Index") and ours ("Introduction") are ASCII; the title page's
     # are the editors'; essaybook.sty prints "¶" before each paragraph's number.
     page = title_page(app)
