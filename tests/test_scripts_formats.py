@@ -84,6 +84,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict:
     (conf / "notes.toml").unlink(missing_ok=True)
     (conf / "timeline.toml").unlink(missing_ok=True)
     (conf / "book.toml").write_text(BOOK_TOML, "utf-8")
+    # Another book, never released: the real book's releases are not its own.
+    shutil.rmtree(conf / "releases")
     generated = {**GENERATED, **{n: f"{t}\n\nA title of {len(t)} characters.\n" for n, t in UNBREAKABLE_TITLES.items()}}
     for name, text in generated.items():
         (project / "seeds" / name).write_text(text, "utf-8")
