@@ -207,35 +207,24 @@ def test_pdf_document_information_names_the_author_not_the_editors(rtd_pdf: dict
     assert info["Creator"].startswith("LaTeX") and info["Producer"].startswith("LuaTeX")
 
 
+def _page_text(pdf: Path, page: int) -> str:
+    """One page of the PDF as pdftotext reads it."""
+    args = ["pdftotext", "-f", str(page), "-l", str(page), "-enc", "UTF-8", str(pdf), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
 def test_pdf_opens_on_a_title_page_like_an_edition(rtd_pdf: dict, corpus: dict) -> None:
-    first = subprocess.run(
-        ["pdftotext", "-f", "1", "-l", "1", "-enc", "UTF-8", str(rtd_pdf["pdf"]), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    first, second, third = (_page_text(rtd_pdf["pdf"], n) for n in (1, 2, 3))
     assert norm(first).split(" ") == norm(
         "Essays in Every Script The hostile seeds and the scripts corpus Авторы разные "
         "Edited, with notes and a glossary, by The Essay Book editors Edition 3.0"
     ).split(" ")
-    second = subprocess.run(
-        ["pdftotext", "-f", "2", "-l", "2", "-enc", "UTF-8", str(rtd_pdf["pdf"]), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
     # Its verso: whose the essays are (no holder is recorded for any: one sentence, not a page of titles)
     # and the editors' work.
     assert norm(second) == (
         f"No copyright holder is recorded for any of the {len(corpus['essays'])} essays in this edition. "
         "Editorial matter (part titles, notes, glossary, timeline and apparatus) © 2026 The Essay Book editors."
     )
-    third = subprocess.run(
-        ["pdftotext", "-f", "3", "-l", "3", "-enc", "UTF-8", str(rtd_pdf["pdf"]), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
     assert third.startswith("Contents"), "no blank page after the copyright page"
     assert "Release" not in first + second + third
 
