@@ -55,6 +55,21 @@ def test_printed_notes_are_numbered_through_the_book_without_a_heading(app) -> N
     assert "\\contentsname}{Essays}" not in text
 
 
+@pytest.mark.sphinx("latex", testroot="book", srcdir="formats-latex-uses", confoverrides=WITH_FORMATS)
+def test_a_listing_of_uses_has_a_line_per_link(app) -> None:
+    """A "Used in" or "Cited in" listing grows with the book; one line of it outgrew TeX's buffer at 100 essays."""
+    app.build()
+    assert app._warning.getvalue() == ""
+    (tex,) = Path(app.outdir).glob("*.tex")
+    listings = re.findall(r"\\sphinxstyleemphasis\{(?:Used in: |Cited in:)\}(.*?)\n\n", tex.read_text("utf-8"), re.S)
+    linked = [listing for listing in listings if r"\hyperref[" in listing]  # some cite nothing
+    assert linked
+    for listing in linked:
+        lines = [line for line in listing.splitlines() if line]
+        assert all(line.count(r"\hyperref[") <= 1 for line in lines), listing
+        assert len(lines) == listing.count(r"\hyperref["), listing
+
+
 @pytest.mark.sphinx("html", testroot="book", srcdir="formats-html", confoverrides=WITH_FORMATS)
 def test_web_pages_keep_their_own_note_ids_and_headings(app) -> None:
     app.build()

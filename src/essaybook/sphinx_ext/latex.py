@@ -325,6 +325,17 @@ class LaTeXTranslator(SphinxLaTeXTranslator):
     def escape(self, s: str) -> str:
         return pdf_escape(s)
 
+    def visit_Text(self, node: nodes.Text) -> None:
+        super().visit_Text(node)
+        # A listing of uses ("Used in", "Cited in") is one paragraph, which LaTeX's writer puts
+        # on one line: at 100 essays a line of 260,000 characters, past TeX's buffer (200,000),
+        # and the PDF failed. The space of each separator between its links becomes a line end,
+        # which TeX reads as a space.
+        parent = node.parent
+        if isinstance(parent, nodes.paragraph) and "where-used" in parent["classes"]:
+            if self.body[-1] in (" ", ", ", "; ", ": "):
+                self.body[-1] = self.body[-1][:-1] + "\n"
+
     def visit_footnote(self, node: nodes.Element) -> None:
         super().visit_footnote(node)
         # Sphinx gives a footnote no label, so every "note 13" the glossary, the sources and
