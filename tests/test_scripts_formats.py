@@ -396,9 +396,8 @@ def test_words_back_finds_a_word_that_is_not_there() -> None:
 # --- the EPUB ----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def epub(corpus: dict) -> Path:
-    project: Path = corpus["project"]
+def _build_epub(project: Path) -> Path:
+    """The project's EPUB, built as ``make epub`` builds it."""
     out = build_html(
         project,
         project / "_build" / "epub",
@@ -408,6 +407,11 @@ def epub(corpus: dict) -> Path:
     ).check()
     (book,) = out.glob("*.epub")
     return book
+
+
+@pytest.fixture(scope="module")
+def epub(corpus: dict) -> Path:
+    return _build_epub(corpus["project"])
 
 
 def test_epubcheck_finds_no_error_and_no_warning(epub: Path, tmp_path: Path) -> None:
@@ -425,16 +429,7 @@ def ace_epub(corpus: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     project: Path = corpus["project"]
     seeds = [p for p in sorted((project / "seeds").glob("*.txt")) if p.name not in GENERATED]
-    small = copy_project(tmp_path_factory.mktemp("scripts-ace"), seeds=seeds, conf=project / "conf")
-    out = build_html(
-        small,
-        small / "_build" / "epub",
-        doctrees=small / "_build" / "doctrees-epub",
-        builder="epub",
-        env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH},
-    ).check()
-    (book,) = out.glob("*.epub")
-    return book
+    return _build_epub(copy_project(tmp_path_factory.mktemp("scripts-ace"), seeds=seeds, conf=project / "conf"))
 
 
 def test_ace_finds_no_accessibility_violation(ace_epub: Path, tmp_path: Path) -> None:
