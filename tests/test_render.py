@@ -339,3 +339,18 @@ def test_sources_page_formats_each_source_in_the_style_and_lists_what_cites_it()
     assert [e[0] for e in entries] == ["source-carr", "source-service"]  # the style's order: by author
     assert entries[1][1] == "Service\\, Robert\\. 2009\\. *Trotsky\\: A Biography*\\. Macmillan\\."
     assert "{term}`Leon Trotsky`" in entries[1][2] and "<small-note-met>" in entries[1][2]
+
+
+@pytest.mark.parametrize(
+    ("link", "stop"),
+    [
+        ("{ref}`Trotsky 1930 <source-trotsky>`", "."),
+        ("{ref}`Trotsky, n.d. <source-trotsky>`", ""),  # the label's own stop ends the sentence
+        (escape_text("Trotsky, n.d."), ""),
+        (escape_text("The Revolution Betrayed"), "."),
+    ],
+)
+def test_a_link_ending_in_a_full_stop_gets_no_second_one(link: str, stop: str) -> None:
+    from essaybook.core.render import _full_stop
+
+    assert _full_stop(link) == stop

@@ -703,17 +703,24 @@ def _event_entry(change: Change, ctx: _Context) -> str:
     return _entry("events", change, body + ctx.sources_moved(change))
 
 
+def _full_stop(link: str) -> str:
+    """The full stop after a link, unless what the link shows ends with one (“Trotsky, n.d.”)."""
+    shown = link.rsplit(" <", 1)[0] if link.endswith(">`") else link
+    return "" if shown.endswith(".") else "."
+
+
 def _source_entry(change: Change, ctx: _Context) -> str:
     if change.status == REMOVED:
-        return _entry("sources", change, f"**Removed:** {_source_name(change.old)}.")
+        name = _source_name(change.old)
+        return _entry("sources", change, f"**Removed:** {name}{_full_stop(name)}")
     link = ctx.source(change.key)
     if change.status == ADDED:
-        return _entry("sources", change, f"**New:** {link}.")
+        return _entry("sources", change, f"**New:** {link}{_full_stop(link)}")
     lines = [
         f"- {escape_text(_CSL_WORDS.get(f.name, f.name))}: was {_csl_value(f.old)}; now {_csl_value(f.new)}"
         for f in change.fields
     ]
-    body = f"**Revised:** {link}. What changed since edition {ctx.old}:\n\n" + "\n".join(lines)
+    body = f"**Revised:** {link}{_full_stop(link)} What changed since edition {ctx.old}:\n\n" + "\n".join(lines)
     return _entry("sources", change, body)
 
 
