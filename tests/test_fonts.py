@@ -28,6 +28,7 @@ from essaybook.typeset.fonts import (
     PDF_SERIF,
     choose_fonts,
     fallbacks_for,
+    latex_babel,
     latex_fonts,
 )
 from sitebuild import ROOT, copy_project, sphinx
@@ -80,6 +81,24 @@ def test_the_fonts_chosen_are_the_first_that_cover_each_character(text, serif, l
     assert choice.languages == languages
 
 
+@pytest.mark.parametrize(
+    ("text", "bidi"),
+    [
+        ("Trotskyists on the “Differences” — ¶ 3…", False),
+        ("Троцкисты, 漢字, ∑, 😀, ١٢٣", False),  # Arabic-Indic digits alone keep the line's direction
+        ("שלום", True),
+        ("العربية", True),
+        ("ܫܠܡܐ", True),  # Syriac
+        ("a\u202eb", True),  # a right-to-left override in English text
+        ("a\u200fb", True),  # a right-to-left mark
+    ],
+)
+def test_babel_orders_right_to_left_text_only_in_a_book_that_has_some(text, bidi) -> None:
+    choice = choose_fonts(map(ord, text), table)
+    assert choice.bidi is bidi
+    assert latex_babel(choice) == (r"\usepackage[bidi=basic]{babel}" if bidi else r"\usepackage{babel}")
+
+
 def test_each_character_falls_back_to_the_font_the_whole_list_would_give_it() -> None:
     """The chosen list keeps the whole list's order, so every character lands where it did before."""
     text = "Latin ∑ ∫ 漢 😀 ქ \ue000"
@@ -118,6 +137,7 @@ def test_a_book_whose_characters_are_not_known_gets_every_font() -> None:
     for font in EVERY_FONT.serif + EVERY_FONT.sans:
         assert f'"{font.family}:' in tex or f'"{font.family} Bold:' in tex
     assert tex.count(r"\babelprovide") == 3
+    assert latex_babel() == r"\usepackage[bidi=basic]{babel}"
 
 
 # --- the fonts installed here ---------------------------------------------------------------

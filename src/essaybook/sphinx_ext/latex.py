@@ -41,7 +41,7 @@ from ..core.pipeline import book_code_points
 from ..core.reading import human_date
 from ..typeset import TEXINPUTS
 from ..typeset.coverage import installed_coverage
-from ..typeset.fonts import FontChoice, choose_fonts, latex_fonts
+from ..typeset.fonts import FontChoice, choose_fonts, latex_babel, latex_fonts
 from . import reaches
 from .assembled import by_page
 from .config import set_default
@@ -127,7 +127,8 @@ _LATEX_ELEMENTS = {
     # One side, chapters on any page: no blank versos in a PDF read on screen.
     "extraclassoptions": "openany,oneside",
     "polyglossia": "",
-    "babel": r"\usepackage[bidi=basic]{babel}",
+    # babel, whose bidi=basic the builder adds for a book with right-to-left text (latex_babel).
+    "babel": r"\usepackage{babel}",
     "fncychap": "",
     # The contents open the front matter (essaybook.sty); PrintedBook marks where the essays begin and end.
     "tableofcontents": r"\essaybookcontents",
@@ -383,8 +384,15 @@ class LaTeXBuilder(latex.LaTeXBuilder):
                 self.context["maketitle"] = f"{maketitle.removesuffix(end)}{page}\n{end}"
             else:
                 self.context["maketitle"] = maketitle + "\n" + page
-        if "fontpkg" not in self.config.latex_elements:
-            self.context["fontpkg"] = latex_fonts(self.font_choice())
+        elements = self.config.latex_elements
+        ours = elements.get("babel") == _LATEX_ELEMENTS["babel"]
+        if "fontpkg" not in elements or ours:
+            choice = self.font_choice()
+            if "fontpkg" not in elements:
+                self.context["fontpkg"] = latex_fonts(choice)
+            if ours:
+                # Sphinx's template prints the babel element as init_multilingual copied it.
+                self.context["multilingual"] = latex_babel(choice)
 
     def font_choice(self) -> FontChoice:
         """The fonts this book needs: those of its seeds' and editorial layer's characters, and of its own pages.

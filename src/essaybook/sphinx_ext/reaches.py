@@ -198,7 +198,12 @@ def _latex_context() -> str | None:
         _source(LaTeXTranslator.__init__), ["self.builder.context.copy()"], "LaTeXTranslator.__init__"
     )
     template = _read("sphinx", "templates", "latex", "latex.tex.jinja")
-    return found or _missing(template, ["<%= maketitle %>"], "its latex.tex template")
+    found = found or _missing(
+        _source(LaTeXBuilder.init_multilingual),
+        ["self.context['multilingual'] = self.context['babel']"],
+        "init_multilingual",
+    )
+    return found or _missing(template, ["<%= maketitle %>", "<%= multilingual %>"], "its latex.tex template")
 
 
 REACHES: tuple[Reach, ...] = (
@@ -285,8 +290,10 @@ REACHES: tuple[Reach, ...] = (
         ">=8.2,<9.1",
         "essaybook.sphinx_ext.latex",
         "LaTeXBuilder.update_context(), called just before each document is written, and its context's "
-        "maketitle, which the translator copies and latex.tex places",
-        "the title page's verso names the essays by their titles, known only after the configuration is read",
+        "maketitle and multilingual (init_multilingual's copy of the babel element), which the translator copies "
+        "and latex.tex places",
+        "the title page's verso names the essays by their titles, and babel's bidi is needed only by a book "
+        "with right-to-left text: both known only after the configuration is read",
         _latex_context,
     ),
     Reach(

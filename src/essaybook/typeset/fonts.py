@@ -35,6 +35,7 @@ __all__ = [
     "PdfFont",
     "choose_fonts",
     "fallbacks_for",
+    "latex_babel",
     "latex_fonts",
     "pdf_fonts",
 ]
@@ -197,12 +198,13 @@ def fallbacks_for(
 
 @dataclass(frozen=True)
 class FontChoice:
-    """The fonts one book's PDF loads: each main face's fallbacks, and babel's languages."""
+    """The fonts one book's PDF loads: each main face's fallbacks, babel's languages, its right-to-left text."""
 
     serif: tuple[PdfFont, ...]
     sans: tuple[PdfFont, ...]
     mono: tuple[PdfFont, ...]
     languages: tuple[str, ...]
+    bidi: bool = True
 
     def families(self) -> set[str]:
         """Every family the PDF may load."""
@@ -227,7 +229,23 @@ def choose_fonts(code_points: Iterable[int], coverage: Coverage) -> FontChoice:
         sans=fallbacks_for(cps, PDF_SANS, PDF_FALLBACK_SANS, coverage),
         mono=fallbacks_for(cps, PDF_MONO, (PDF_SANS, *PDF_FALLBACK_SANS), coverage),
         languages=languages,
+        bidi=any(unicodedata.bidirectional(chr(cp)) in _RIGHT_TO_LEFT for cp in cps),
     )
+
+
+# Characters that make a run of text right-to-left: letters of Hebrew, Arabic, Syriac and the
+# like, and the marks that embed or override a right-to-left run.
+_RIGHT_TO_LEFT = frozenset({"R", "AL", "RLE", "RLO", "RLI"})
+
+
+def latex_babel(choice: FontChoice = EVERY_FONT) -> str:
+    """The preamble's babel: with its bidi algorithm only for a book with right-to-left text.
+
+    babel's ``bidi=basic`` reorders every paragraph in Lua whether it has
+    right-to-left text or not: about a tenth of a LuaLaTeX run of an English
+    book, for nothing.
+    """
+    return r"\usepackage[bidi=basic]{babel}" if choice.bidi else r"\usepackage{babel}"
 
 
 def _fallback(name: str, fonts: tuple[PdfFont, ...], bold: bool) -> str:
