@@ -415,13 +415,15 @@ def test_pdf_outline_is_the_book_front_matter_essays_back_matter(pdf: Path) -> N
                 break
             under.append((depth, title))
         assert under == [(1, part) for part in parts], f"{essay}: {under}"
-    # The essays are numbered from page 1; the front matter before them has roman numbers.
+    # The contents have roman page numbers; page 1 is the introduction's, and the numbers run on from there.
     from pypdf import PdfReader
 
     labels = PdfReader(pdf).page_labels
-    first_essay = next(page for depth, title, page in outline if title in essays)
     introduction = next(page for _, title, page in outline if title == "Introduction")
-    assert labels[first_essay] == "1" and re.fullmatch(r"[ivx]+", labels[introduction]), labels[: first_essay + 1]
+    assert labels[introduction:] == [str(n) for n in range(1, len(labels) - introduction + 1)], labels
+    contents = [label for label in labels[:introduction] if re.fullmatch(r"[ivx]+", label)]
+    assert contents and contents == labels[introduction - len(contents) : introduction], labels[: introduction + 1]
+    assert contents[0] == "i", contents
 
 
 def _page_words(pdf: Path, tmp_path: Path) -> list[tuple[float, list[tuple[float, float, str]]]]:

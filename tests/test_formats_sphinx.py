@@ -244,6 +244,11 @@ def test_latex_folder_holds_what_latexmk_needs_without_the_makefile(app) -> None
     rc = (out / "latexmkrc").read_text("utf-8")
     assert rc.startswith("$ENV{'XINDYOPTS'} = '-L english -C utf8")
     assert "$pdflatex = 'lualatex " in rc
+    # LaTeX's page count, which nothing reads, does not bring latexmk back for a third run.
+    (ignore,) = re.findall(r"^\$hash_calc_ignore_pattern\{'aux'\} = '(.*)';$", rc, re.MULTILINE)
+    pattern = ignore.replace("\\\\", "\\")  # a Perl string in single quotes: \\ is one backslash
+    assert re.match(pattern, "\\gdef \\@abspage@last{185}")
+    assert not re.match(pattern, "\\newlabel{index::doc}{{}{1}{}{section*.2}{}}")
 
 
 def test_the_pdf_refuses_another_engine(make_app, rootdir: Path, tmp_path: Path) -> None:

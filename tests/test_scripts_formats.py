@@ -164,6 +164,18 @@ def test_read_the_docs_pdf_step_builds_with_lualatex_without_an_error(rtd_pdf: d
     assert (rtd_pdf["pdf"].parent / f"{SLUG}.ind").stat().st_size > 0
 
 
+def test_lualatex_runs_twice_however_long_the_contents(rtd_pdf: dict) -> None:
+    """latexmk stops after LuaLaTeX's second run: no page number after the contents moves with their length."""
+    from pypdf import PdfReader
+
+    labels = PdfReader(rtd_pdf["pdf"]).page_labels
+    contents = [label for label in labels if re.fullmatch(r"[ivxlc]+", label)]
+    # The first run has no contents yet: with more than a page of them, the second run's pages differ.
+    assert len(contents) >= 2, f"the contents take {len(contents)} page(s): this book would show nothing"
+    runs = re.findall(r"^Running '(?:lua|pdf)latex", rtd_pdf["latexmk"].stdout, re.MULTILINE)
+    assert len(runs) == 2, rtd_pdf["latexmk"].stdout[-4000:]
+
+
 def test_no_character_is_missing_from_the_fonts(rtd_pdf: dict) -> None:
     log = rtd_pdf["log"]
     missing = [line for line in log.splitlines() if "Missing character" in line]

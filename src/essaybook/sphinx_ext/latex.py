@@ -94,7 +94,7 @@ def latex_title_page(page: dict[str, Any]) -> str:
     info += "}"
     lines = [
         info,
-        # The title page is page 1 before the contents' roman numbers and the essays' page 1:
+        # The title page is page 1 before the contents' roman numbers and the introduction's page 1:
         # without its own page anchor, as Sphinx's title page, or the PDF has two "page.1".
         r"\hypersetup{pageanchor=false}",
         r"\begin{titlepage}",
@@ -409,6 +409,24 @@ class LaTeXBuilder(latex.LaTeXBuilder):
     def copy_support_files(self) -> None:
         super().copy_support_files()
         self._default_xindy_options()
+        self._ignore_page_count()
+
+    def _ignore_page_count(self) -> None:
+        """Keep latexmk from a third LuaLaTeX run that changes nothing.
+
+        LaTeX writes the document's page count to the ``.aux`` file
+        (``\\@abspage@last``) for the next run; latexmk reruns LuaLaTeX whenever
+        the ``.aux`` file changes, and the second run's count is larger than
+        the first's whenever the contents take more than a page. Nothing this
+        book loads reads the count, and no page number depends on the
+        contents' length (``\\essaybookcontents`` starts page 1 after them),
+        so the line is left out of latexmk's comparison; a change to any
+        label or contents line still brings the run it needs.
+        """
+        rc = self.outdir / "latexmkrc"
+        # A Perl string in single quotes, holding the pattern ^\\gdef \\@abspage@last\{
+        ignore = r"$hash_calc_ignore_pattern{'aux'} = '^\\\\gdef \\\\@abspage@last\\{';" "\n"
+        rc.write_text(rc.read_text("utf-8").rstrip("\n") + "\n" + ignore, "utf-8")
 
     def _default_xindy_options(self) -> None:
         """Let ``latexmk -r latexmkrc`` make the index without Sphinx's Makefile.
