@@ -14,6 +14,7 @@ comparison would prove nothing) and which pages the incremental build wrote
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -214,6 +215,20 @@ def test_a_build_with_nothing_changed_converts_nothing(built: tuple[Path, Path])
     assert "updating environment: 0 added, 0 changed, 0 removed" in again.stdout
     assert _files(out) == before
     assert sorted(k for k, t in _mtimes(out).items() if times.get(k) != t) == sorted(ALWAYS)
+
+
+def test_a_seed_edit_writes_about_again_without_reading_it(built: tuple[Path, Path]) -> None:
+    """The table of seeds shows the new checksum; About is written with it, not read again (a row per essay)."""
+    work = _settled(built)
+    out = work / "_build" / "html"
+    doctree = work / "_build" / "doctrees" / "about.doctree"
+    read_at, written_at = doctree.stat().st_mtime_ns, (out / "about.html").stat().st_mtime_ns
+    sha = hashlib.sha256(edit_one(work, 1).read_bytes()).hexdigest()
+    assert sha not in (out / "about.html").read_text("utf-8")
+    build_html(work, env=ENV).check()
+    assert doctree.stat().st_mtime_ns == read_at, "About was read again"
+    assert (out / "about.html").stat().st_mtime_ns != written_at
+    assert sha in (out / "about.html").read_text("utf-8")
 
 
 @pytest.mark.parametrize("damage", ["deleted", "edited"])

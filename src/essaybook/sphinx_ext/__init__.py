@@ -58,8 +58,8 @@ __all__ = ["setup"]
 
 # What this extension keeps in the environment changes form: Sphinx reads
 # every page again when it differs from the environment's (3: records per builder; 4: note
-# markers out of the search index).
-ENV_VERSION = 4
+# markers out of the search index; 5: the seed table filled in when written).
+ENV_VERSION = 5
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -75,6 +75,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         texinfo=(figures.skip, None),
     )
     app.add_node(citations.citation_block, override=True)
+    app.add_node(directives.seed_table, override=True)
     # Only web pages hold it (margins.SideNotes): their translators write it.
     app.add_node(
         margins.sidenote_fold,
@@ -96,6 +97,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(margins.SideNotes)
     app.add_post_transform(a11y.TableWrapperIds)
     app.add_post_transform(citations.PlaceCitations)
+    app.add_post_transform(directives.FillSeedTable)
     app.add_post_transform(latex.PrintedBook)
     app.add_post_transform(latex.PrintedNotes)
     app.add_post_transform(latex.PrintedSeedTable)

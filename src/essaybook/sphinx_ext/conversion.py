@@ -68,6 +68,7 @@ class Seen:
     where: dict[str, str] = field(default_factory=dict)  # per page: what the glossary's "Used in" shows of it
     citations: str | None = None  # what its pages' citations show
     rights: str | None = None  # the rights its pages' footers state (essaybook.sphinx_ext.notices)
+    seeds: str | None = None  # what its pages' tables of seeds show (essaybook.sphinx_ext.directives)
     read_since: set[str] = field(default_factory=set)  # pages other builders read since it last wrote
     removed_since: set[str] = field(default_factory=set)  # pages removed since it last wrote
 

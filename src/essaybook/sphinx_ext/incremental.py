@@ -3,10 +3,10 @@
 Sphinx re-reads the pages whose source changed and writes those it re-read,
 plus, by its own rules, pages whose toctree lists one of them. The book adds
 what Sphinx cannot know: hand-written pages whose directives show the
-conversion's facts (read again when those facts change), every page when the
-navigation changed (titles, toctrees) or the rights its footer states, the
-glossary when its "Used in" lists changed, and no parent page when only an
-essay's text changed. Built pages of a removed essay are deleted, since
+conversion's facts (read again when those facts change, or, for the table
+of seeds, written again), every page when the navigation changed (titles,
+toctrees) or the rights its footer states, the glossary when its "Used in"
+lists changed, and no parent page when only an essay's text changed. Built pages of a removed essay are deleted, since
 Sphinx never deletes output.
 """
 
@@ -57,7 +57,6 @@ def env_get_outdated(
     users: dict[str, set[str]] = env.essaybook_users
     facts = {
         "chapters": state.chapters,
-        "seeds": state.seeds,
         "contents": state.contents,
         "provenance": state.provenance,
         "apparatus": state.apparatus,
@@ -117,7 +116,9 @@ def env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     inside an essay changes none of that. The glossary lists every use of
     every term (:class:`WhereUsed`), so it is written again when what it
     shows of a page read in this build changed: its title, its uses, or
-    where their anchors are; not for every edit of an essay.
+    where their anchors are; not for every edit of an essay. A page with the
+    table of seeds is written again when a seed's checksum, title or
+    paragraphs changed.
     """
     state = state_of(app.env)
     seen = state.seen
@@ -133,9 +134,15 @@ def env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     rights = digest(repr(state.rights))
     rights_changed = seen.rights != rights
     seen.rights = rights
+    # The table of seeds is filled in when its page is written (essaybook.sphinx_ext.directives).
+    seeds = digest(repr(state.seeds))
+    seeds_changed = seen.seeds != seeds
+    seen.seeds = seeds
     if nav_changed or rights_changed:
         return sorted(env.found_docs)
     write = state.reread & env.found_docs
+    if seeds_changed:
+        write |= env.essaybook_users.get("seeds", set()) & env.found_docs
     glossary = state.prefix + GLOSSARY
     if glossary in env.found_docs and used_in_changed:
         write.add(glossary)
