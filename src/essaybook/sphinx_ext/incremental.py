@@ -6,8 +6,8 @@ what Sphinx cannot know: hand-written pages whose directives show the
 conversion's facts (read again when those facts change, or, for the table
 of seeds, written again), every page when the navigation changed (titles,
 toctrees) or the rights its footer states, the glossary when its "Used in"
-lists changed, and no parent page when only an essay's text changed. Built pages of a removed essay are deleted, since
-Sphinx never deletes output.
+lists changed, and no parent page when only an essay's text changed. Built
+pages of a removed essay are deleted, since Sphinx never deletes output.
 """
 
 from __future__ import annotations
