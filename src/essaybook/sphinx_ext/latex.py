@@ -407,12 +407,15 @@ class LaTeXBuilder(latex.LaTeXBuilder):
         return choice
 
     def copy_support_files(self) -> None:
+        """Sphinx's support files, and its latexmkrc with our two lines (read and written once)."""
         super().copy_support_files()
-        self._default_xindy_options()
-        self._ignore_page_count()
+        rc = self.outdir / "latexmkrc"
+        text = rc.read_text("utf-8")
+        rc.write_text(self._default_xindy_options() + text.rstrip("\n") + "\n" + self._ignore_page_count(), "utf-8")
 
-    def _ignore_page_count(self) -> None:
-        """Keep latexmk from a third LuaLaTeX run that changes nothing.
+    @staticmethod
+    def _ignore_page_count() -> str:
+        """The latexmkrc line that keeps latexmk from a third LuaLaTeX run that changes nothing.
 
         LaTeX writes the document's page count to the ``.aux`` file
         (``\\@abspage@last``) for the next run; latexmk reruns LuaLaTeX whenever
@@ -423,21 +426,19 @@ class LaTeXBuilder(latex.LaTeXBuilder):
         so the line is left out of latexmk's comparison; a change to any
         label or contents line still brings the run it needs.
         """
-        rc = self.outdir / "latexmkrc"
         # A Perl string in single quotes, holding the pattern ^\\gdef \\@abspage@last\{
-        ignore = r"$hash_calc_ignore_pattern{'aux'} = '^\\\\gdef \\\\@abspage@last\\{';" "\n"
-        rc.write_text(rc.read_text("utf-8").rstrip("\n") + "\n" + ignore, "utf-8")
+        return r"$hash_calc_ignore_pattern{'aux'} = '^\\\\gdef \\\\@abspage@last\\{';" "\n"
 
-    def _default_xindy_options(self) -> None:
-        """Let ``latexmk -r latexmkrc`` make the index without Sphinx's Makefile.
+    def _default_xindy_options(self) -> str:
+        """The latexmkrc line that lets ``latexmk -r latexmkrc`` make the index without Sphinx's Makefile.
 
         Sphinx's latexmkrc runs xindy with ``$ENV{XINDYOPTS}``, which only its
         Makefile exports; Read the Docs runs latexmk directly, so xindy gets no
         language, fails, and the PDF has no index (readthedocs.org issue 5476).
-        The latexmkrc now falls back to the Makefile's options.
+        The latexmkrc falls back to the Makefile's options ("" without xindy).
         """
         if not self.config.latex_use_xindy:
-            return
+            return ""
         reaches.check("Sphinx latexmkrc")
         makefile = (self.outdir / "Makefile").read_text("utf-8")
         options = " ".join(
@@ -448,9 +449,7 @@ class LaTeXBuilder(latex.LaTeXBuilder):
                 "essaybook.sphinx_ext.latex: Sphinx's LaTeX Makefile sets no XINDYOPTS any more, so the PDF's "
                 "index could not be made (see essaybook.sphinx_ext.reaches, 'Sphinx latexmkrc')"
             )
-        rc = self.outdir / "latexmkrc"
-        default = "$ENV{'XINDYOPTS'} = '" + options.replace("'", "") + "' unless defined $ENV{'XINDYOPTS'};\n"
-        rc.write_text(default + rc.read_text("utf-8"), "utf-8")
+        return "$ENV{'XINDYOPTS'} = '" + options.replace("'", "") + "' unless defined $ENV{'XINDYOPTS'};\n"
 
     def get_contentsname(self, indexfile: str) -> str:
         return ""
