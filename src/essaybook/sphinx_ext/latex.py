@@ -378,7 +378,7 @@ class LaTeXBuilder(latex.LaTeXBuilder):
         if not self.context.get("essaybook_rights"):
             self.context["essaybook_rights"] = page
             # The verso belongs to the title leaf: like the title page, without a page anchor, or
-            # its page 2 would clash with the essays' page 2 in the PDF's links.
+            # its page 2 would clash with the book's page 2 in the PDF's links.
             maketitle, end = self.context.get("maketitle", ""), r"\hypersetup{pageanchor=true}"
             if maketitle.endswith(end):
                 self.context["maketitle"] = f"{maketitle.removesuffix(end)}{page}\n{end}"
