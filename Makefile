@@ -7,7 +7,8 @@ BIN        := $(VENV)/bin
 BUILDDIR   ?= _build
 SPHINXOPTS ?= -W --keep-going -n
 PORT       ?= 8000
-SPHINX     := $(BIN)/python -m sphinx -d $(BUILDDIR)/doctrees $(SPHINXOPTS)
+# sphinx-build, in a process that ends without freeing what the build held (src/essaybook/sphinx_ext/build.py).
+SPHINX     := $(BIN)/python -m essaybook.sphinx_ext.build -d $(BUILDDIR)/doctrees $(SPHINXOPTS)
 STAGE      := $(BUILDDIR)/.staging
 STAMP      := $(VENV)/.installed
 VNU_JAR    := tests/vnu/node_modules/vnu-jar/build/dist/vnu.jar

@@ -5,12 +5,13 @@ calls of the read and write phases and changes the proportions. Here a few
 dozen functions of Sphinx and of the extension are wrapped with a clock, and
 each phase is charged only for the time spent in it and not in a phase nested
 inside it (resolving a page is not also counted as writing it). The run is
-otherwise the ordinary ``python -m sphinx``, in a child process of its own::
+otherwise what ``make html`` runs, ``python -m essaybook.sphinx_ext.build`` (Sphinx's own
+build, then an exit that frees nothing), in a child process of its own::
 
     python tests/bench/phases.py PROJECT OUT DOCTREES REPORT   # writes JSON to REPORT
 
-``measure`` runs that and adds the time Python takes to start (the child's wall
-time less what it measured itself) and the publish step (``essaybook publish``
+``measure`` runs that and adds the time Python takes to start and to end (the
+child's wall time less what it measured itself) and the publish step (``essaybook publish``
 of the build into a second folder, as ``make html`` does).
 """
 
@@ -174,6 +175,10 @@ def _child(project: Path, out: Path, doctrees: Path, report: Path) -> int:
     os.chdir(project)
     args = ["-W", "--keep-going", "-n", "-q", "-b", "html", "-d", str(doctrees), "docs", str(out)]
     code = clock.wrap("build", sphinx.cmd.build.build_main)(args)
+    # As make html's build ends: the exit frees nothing the build held.
+    from essaybook.sphinx_ext.build import leave_to_the_system
+
+    leave_to_the_system()
     end = time.perf_counter()
     totals = dict(clock.totals)
     totals["other (Sphinx)"] = totals.pop("build", 0.0)
@@ -283,8 +288,8 @@ def report_lines(builds: dict[str, dict[str, Any]]) -> list[str]:
     lines = [
         "## `make html` after an edit (build and publish, as an editor runs it)",
         "",
-        "Wall seconds of `make html`'s two commands (`sphinx-build -W --keep-going -n` into the staging folder,",
-        "then `essaybook publish`), timed phase by phase by `tests/bench/phases.py`.",
+        "Wall seconds of `make html`'s two commands (`python -m essaybook.sphinx_ext.build -W --keep-going -n`",
+        "into the staging folder, then `essaybook publish`), timed phase by phase by `tests/bench/phases.py`.",
         "",
         "| essays | clean build (-j 1) | no-op | one note edited | one seed edited | no-op / clean | edit / clean "
         "| load average |",

@@ -20,6 +20,9 @@ module:
   description, robots.txt), :mod:`.search` (the index in shards, Pagefind);
 * each builder's extras: :mod:`.epub`, :mod:`.latex` (with
   :mod:`essaybook.typeset`), and :mod:`.assembled` (the single page and LaTeX);
+* :mod:`.collector`: Python's garbage collector kept off what the build
+  holds to its end; :mod:`.build`: the ``sphinx-build`` ``make html`` runs,
+  whose process ends without freeing what the build held;
 * :mod:`.press`: what else a book gets by naming the extension (MyST-Parser,
   OpenGraph, the 404 page, the sitemap; the press's stylesheet, scripts and
   templates; defaults for the settings a book rarely changes), so its
@@ -37,6 +40,7 @@ from . import (
     a11y,
     assembled,
     citations,
+    collector,
     config,
     conversion,
     directives,
@@ -128,7 +132,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", incremental.env_get_outdated)
     app.connect("env-before-read-docs", conversion.env_before_read_docs)
     app.connect("env-before-read-docs", incremental.env_before_read_docs)
+    app.connect("env-before-read-docs", collector.env_before_read_docs)
     app.connect("env-purge-doc", conversion.env_purge_doc)
+    app.connect("env-purge-doc", collector.env_purge_doc)
+    app.connect("env-updated", collector.env_updated, priority=900)
     app.connect("env-merge-info", conversion.env_merge_info)
     app.connect("doctree-read", navigation.record_toctrees)
     app.connect("doctree-read", conversion.check_generated)
@@ -156,6 +163,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", shards.build_finished)
     app.connect("build-finished", pagefind.build_finished)
     app.connect("build-finished", site.write_robots)
+    app.connect("build-finished", collector.build_finished, priority=900)
     press.load_after(app)
     return {
         "version": __version__,

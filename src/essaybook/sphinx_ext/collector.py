@@ -1,0 +1,91 @@
+"""Python's garbage collector kept off what a build holds to its end.
+
+A build of a thousand essays holds millions of objects for most of its run:
+the modules imported, the environment (loaded from its pickle, or grown page
+by page), the converted book. CPython's collector walks every one of them at
+each full collection, and a long build triggers dozens, each longer than the
+last as the environment grows: at 1,000 essays about 50 s of a 233 s clean
+build, and 0.75 s of a 4 s edit's build (measured with ``gc.callbacks``).
+
+``gc.freeze()`` is Python's own way to take long-lived objects out of
+collection; it is called where what exists will live to the end of the
+build: when the reading starts (the modules, the loaded environment, the
+converted book), between two pages read once a full collection has run
+(collecting first, so the page just read, now garbage, is freed: what is left
+is the environment so far), and when every page is read. Full collections
+then walk only what is newer than the last freeze. All of it happens inside
+Sphinx's build, which ends with ``build-finished`` even when it fails.
+
+Sphinx keeps each page's doctree in memory from its reading to its writing.
+An edit's build reads a few pages, and what it holds is frozen for the
+writing too; when more than ``KEEP_FROZEN_MAX`` pages were read, everything is
+handed back to the collector before the writing: frozen, what the writing
+drops would outlive it until the build ends (measured: a clean build's peak
+memory grew by a half, even with Sphinx's doctrees read back one by one).
+At 1,000 essays a clean build's collections now take 39 s instead of 50 s
+(the reading's 8 s), a note's edit 0.6 s instead of 0.75 s (with the memo read
+while the collector is paused, :mod:`essaybook.core.memo`).
+
+At the end of the build ``gc.unfreeze()`` hands everything back and the watch
+on full collections ends: the process is left as it was found, and one that
+goes on (a test run) frees what it drops. (What the end of a ``make html``
+process saves is :mod:`.build`'s.)
+"""
+
+from __future__ import annotations
+
+import gc
+from typing import Any
+
+from sphinx.application import Sphinx
+
+__all__ = ["build_finished", "env_before_read_docs", "env_purge_doc", "env_updated"]
+
+# Whether a full collection ran since the last freeze, and how many pages this build reads.
+_STATE: dict[str, Any] = {"collected": False, "reading": 0}
+
+# An edit's build reads a few pages: their doctrees may stay frozen until the end.
+KEEP_FROZEN_MAX = 50
+
+
+def _after_collection(phase: str, info: dict[str, Any]) -> None:
+    if phase == "stop" and info.get("generation") == 2:
+        _STATE["collected"] = True
+
+
+def _collect_and_freeze() -> None:
+    # A full collection walks only what is not frozen: what is newer than the last freeze.
+    gc.collect()
+    gc.freeze()
+    _STATE["collected"] = False
+
+
+def env_before_read_docs(app: Sphinx, env: Any, docnames: list[str]) -> None:
+    """The reading starts: freeze what exists, and watch for full collections until the build ends."""
+    _STATE["reading"] = len(docnames)
+    _STATE["collected"] = False
+    gc.freeze()
+    if _after_collection not in gc.callbacks:
+        gc.callbacks.append(_after_collection)
+
+
+def env_purge_doc(app: Sphinx, env: Any, docname: str) -> None:
+    """Between two pages read, after a full collection: collect the last page's doctree, freeze the rest."""
+    if _STATE["collected"]:
+        _collect_and_freeze()
+
+
+def env_updated(app: Sphinx, env: Any) -> list[str]:
+    """Every page read: freeze what the build holds for the writing, unless many pages wait to be written."""
+    if _STATE["reading"] > KEEP_FROZEN_MAX:
+        gc.unfreeze()
+    else:
+        _collect_and_freeze()
+    return []
+
+
+def build_finished(app: Sphinx, exception: BaseException | None) -> None:
+    """Hand every object back to the collector, and stop watching it: the process is as it was."""
+    while _after_collection in gc.callbacks:
+        gc.callbacks.remove(_after_collection)
+    gc.unfreeze()

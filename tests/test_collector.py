@@ -1,0 +1,132 @@
+"""The garbage collector kept off what a build holds (essaybook.sphinx_ext.collector).
+
+The functions are called as Sphinx calls them, on the real ``gc`` module, and
+one tiny book is built to see them connected: objects frozen while it builds,
+everything handed back when it ends. And ``make html``'s command
+(essaybook.sphinx_ext.build) is Sphinx's, ending with what is alive frozen.
+"""
+
+from __future__ import annotations
+
+import gc
+import shutil
+import subprocess
+import sys
+import weakref
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from essaybook.sphinx_ext import collector
+
+
+@pytest.fixture(autouse=True)
+def _thawed() -> Iterator[None]:
+    gc.unfreeze()
+    yield
+    collector.build_finished(None, None)
+    assert gc.get_freeze_count() == 0
+
+
+class Cycle:
+    """Garbage only the collector frees: it refers to itself."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+@pytest.mark.parametrize(
+    ("pages_read", "frozen_while_writing"),
+    [(0, True), (1, True), (collector.KEEP_FROZEN_MAX, True), (collector.KEEP_FROZEN_MAX + 1, False)],
+)
+def test_what_waits_to_be_written_is_frozen_only_for_a_few_pages(pages_read: int, frozen_while_writing: bool) -> None:
+    collector.env_before_read_docs(None, None, [f"p{i}" for i in range(pages_read)])
+    assert gc.get_freeze_count() > 0
+    collector.env_updated(None, None)
+    assert (gc.get_freeze_count() > 0) is frozen_while_writing
+
+
+def test_between_pages_garbage_is_collected_before_what_is_left_is_frozen() -> None:
+    collector.env_before_read_docs(None, None, ["a", "b"])
+    frozen = gc.get_freeze_count()
+    kept = [Cycle() for _ in range(100)]
+    dropped = Cycle()
+    gone = weakref.ref(dropped)
+    del dropped
+    # No full collection since the last freeze: nothing to do between two pages.
+    collector._STATE["collected"] = False
+    collector.env_purge_doc(None, None, "next")
+    assert gc.get_freeze_count() == frozen
+    # As after a full collection while the page was read.
+    collector._STATE["collected"] = True
+    collector.env_purge_doc(None, None, "next")
+    assert gone() is None, "garbage was frozen instead of collected"
+    assert gc.get_freeze_count() >= frozen + len(kept)
+    assert not collector._STATE["collected"]
+
+
+def test_a_full_collection_is_noticed() -> None:
+    collector.env_before_read_docs(None, None, ["a"])
+    gc.collect(1)
+    assert not collector._STATE["collected"]
+    gc.collect()
+    assert collector._STATE["collected"]
+
+
+def test_the_end_of_the_build_hands_everything_back() -> None:
+    collector.env_before_read_docs(None, None, [])
+    assert collector._after_collection in gc.callbacks
+    collector.build_finished(None, None)
+    assert gc.get_freeze_count() == 0
+    assert collector._after_collection not in gc.callbacks
+
+
+# Its own copy, read afresh: a build that reads nothing freezes only for its writing.
+@pytest.mark.sphinx("html", testroot="book", srcdir="book-collector", freshenv=True)
+def test_a_build_freezes_while_it_runs_and_thaws_at_its_end(app) -> None:
+    seen: list[int] = []
+    app.connect("doctree-read", lambda app, doctree: seen.append(gc.get_freeze_count()))
+    app.build()
+    assert seen and min(seen) > 0
+    assert gc.get_freeze_count() == 0
+    assert collector._after_collection not in gc.callbacks
+
+
+def test_make_htmls_build_passes_sphinx_its_arguments_and_exit_code(tmp_path) -> None:
+    project = tmp_path / "book"
+    shutil.copytree(Path(__file__).parent / "roots" / "test-book", project)
+    command = [sys.executable, "-m", "essaybook.sphinx_ext.build", "-q", "-W", "-b", "html"]
+    ok = subprocess.run([*command, ".", "_build/html"], cwd=project, capture_output=True, text=True, timeout=300)
+    assert ok.returncode == 0, ok.stderr
+    assert (project / "_build" / "html" / "index.html").is_file()
+    missing = subprocess.run([*command, "no-such-folder", "out"], cwd=project, capture_output=True, text=True)
+    assert missing.returncode != 0
+    assert "no-such-folder" in missing.stderr
+
+
+def test_make_htmls_build_ends_with_what_is_alive_frozen(monkeypatch) -> None:
+    from essaybook.sphinx_ext import build
+
+    calls: list[list[str]] = []
+    monkeypatch.setattr(build, "sphinx_build", lambda argv: calls.append(argv) or 3)
+    dropped = Cycle()
+    gone = weakref.ref(dropped)
+    del dropped
+    assert build.main(["-b", "html", "-W", "docs", "out"]) == 3
+    assert calls == [["-b", "html", "-W", "docs", "out"]]
+    assert gc.get_freeze_count() > 0
+    assert gone() is None, "garbage was frozen instead of collected"
+
+
+def test_a_book_that_fails_to_convert_leaves_nothing_frozen(tmp_path, make_app) -> None:
+    from essaybook.sphinx_ext.errors import EssayBookError
+
+    srcdir = tmp_path / "book"
+    shutil.copytree(Path(__file__).parent / "roots" / "test-book", srcdir)
+    notes = srcdir / "conf" / "notes.toml"
+    notes.write_text(notes.read_text("utf-8") + "\n[[notes]]\nid = 1\n", "utf-8")
+    with pytest.raises(EssayBookError):
+        make_app("html", srcdir=srcdir)
+    assert gc.get_freeze_count() == 0
+    assert collector._after_collection not in gc.callbacks
