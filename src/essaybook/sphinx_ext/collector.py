@@ -88,4 +88,6 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
     """Hand every object back to the collector, and stop watching it: the process is as it was."""
     while _after_collection in gc.callbacks:
         gc.callbacks.remove(_after_collection)
+    # Sphinx purges removed pages before the next build's reading starts: no freeze from this build's flag.
+    _STATE["collected"] = False
     gc.unfreeze()
