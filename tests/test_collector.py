@@ -28,6 +28,7 @@ def _thawed() -> Iterator[None]:
     yield
     collector.build_finished(None, None)
     assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
 
 
 class Cycle:
@@ -46,6 +47,40 @@ def test_what_waits_to_be_written_is_frozen_only_for_a_few_pages(pages_read: int
     assert gc.get_freeze_count() > 0
     collector.env_updated(None, None)
     assert (gc.get_freeze_count() > 0) is frozen_while_writing
+    # An edit's writing (a few pages read) is done with the collector paused; a long build's is not.
+    assert gc.isenabled() is not frozen_while_writing
+
+
+def test_an_edits_writing_has_the_collector_back_after_a_few_pages() -> None:
+    collector.env_before_read_docs(None, None, ["edited"])
+    collector.env_updated(None, None)
+    for page in range(collector.KEEP_FROZEN_MAX):
+        collector.doctree_resolved(None, None, f"p{page}")
+        assert not gc.isenabled(), f"collector back after {page + 1} pages written"
+    # A build that writes every page (a template changed) frees their garbage from here.
+    collector.doctree_resolved(None, None, "one-more")
+    assert gc.isenabled()
+
+
+def test_the_end_of_an_edits_build_has_the_collector_back() -> None:
+    collector.env_before_read_docs(None, None, [])
+    collector.env_updated(None, None)
+    assert not gc.isenabled()
+    collector.build_finished(None, None)
+    assert gc.isenabled()
+
+
+def test_a_process_that_turned_the_collector_off_keeps_it_off() -> None:
+    gc.disable()
+    try:
+        collector.env_before_read_docs(None, None, [])
+        collector.env_updated(None, None)
+        for page in range(collector.KEEP_FROZEN_MAX + 1):
+            collector.doctree_resolved(None, None, f"p{page}")
+        collector.build_finished(None, None)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_between_pages_nothing_is_done_until_a_full_collection_ran(monkeypatch) -> None:
@@ -94,10 +129,15 @@ def test_the_end_of_the_build_hands_everything_back() -> None:
 @pytest.mark.sphinx("html", testroot="book", srcdir="book-collector", freshenv=True)
 def test_a_build_freezes_while_it_runs_and_thaws_at_its_end(app) -> None:
     seen: list[int] = []
+    writing: list[bool] = []
     app.connect("doctree-read", lambda app, doctree: seen.append(gc.get_freeze_count()))
+    app.connect("html-page-context", lambda app, *args: writing.append(gc.isenabled()))
     app.build()
     assert seen and min(seen) > 0
+    # The tiny book is an edit's size: its writing is done with the collector paused, until the end.
+    assert writing and not any(writing)
     assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
     assert collector._after_collection not in gc.callbacks
 
 

@@ -141,6 +141,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", conversion.check_generated)
     app.connect("doctree-read", glossary.collect_uses)
     app.connect("doctree-read", assembled.drop_virtual_includes)
+    app.connect("doctree-resolved", collector.doctree_resolved)
     app.connect("env-get-updated", citations.env_get_updated)
     app.connect("env-get-updated", incremental.env_get_updated)
     app.connect("write-started", incremental.write_started)
