@@ -9,6 +9,7 @@ Every build runs in a copy of the project in a temporary folder.
 from __future__ import annotations
 
 import hashlib
+import pickle
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -69,6 +70,20 @@ def test_about_page_shows_the_checksum_of_each_seed(built_book: Path) -> None:
     seeds = sorted(p for p in (ROOT / "seeds").glob("*.txt"))
     assert shown == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in seeds}
     assert shown[SEED] == SEED_SHA256
+
+
+def test_about_pages_provenance_is_a_paragraph_per_essay_its_runs_of_text_one_node(built_book: Path) -> None:
+    # Every node of About is walked again at each seed's edit: a sentence is not cut into pieces.
+    from docutils import nodes
+
+    doctree = pickle.loads((built_book.parent / "doctrees" / "about.doctree").read_bytes())
+    (listing,) = [n for n in doctree.findall(nodes.container) if "provenance-list" in n["classes"]]
+    assert len(listing.children) == len(list((ROOT / "seeds").glob("*.txt")))
+    for para in listing.children:
+        assert isinstance(para, nodes.paragraph)
+        kinds = [isinstance(child, nodes.Text) for child in para.children]
+        assert not any(a and b for a, b in zip(kinds, kinds[1:])), para.pformat()
+        assert " was first published" in para.astext() or " was received by the editors" in para.astext()
 
 
 # --- the essay, word for word ----------------------------------------------------
