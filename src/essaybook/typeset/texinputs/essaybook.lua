@@ -183,16 +183,23 @@ local function quad(fid)
   return q
 end
 
+-- Every character of every paragraph is asked: the first range starts at
+-- U+2E80, below which (most text) no range is searched.
+local function cjk(cp)
+  return cp >= 0x2E80 and between(cp, CJK)
+end
+
 -- Between two characters of which one is CJK, a glue that can stretch a
 -- little and break: runs before luaotfload, on characters.
 local function cjk_breaks(head)
-  local prev, prev_cp = nil, nil
+  local prev, prev_cp, prev_cjk = nil, nil, false
   local n = head
   while n do
     local id = getid(n)
     if id == GLYPH then
       local cp = getchar(n)
-      if prev and (between(cp, CJK) or between(prev_cp, CJK))
+      local is_cjk = cjk(cp)
+      if prev and (is_cjk or prev_cjk)
           and not NO_BREAK_BEFORE[cp] and not NO_BREAK_AFTER[prev_cp]
           and not (cp >= 0x0300 and cp <= 0x036F) and not ignorable(cp) and not ignorable(prev_cp) then
         local g = new(GLUE)
@@ -200,9 +207,9 @@ local function cjk_breaks(head)
         setattributelist(g, getattributelist(n))
         head = insert_before(head, n, g)
       end
-      prev, prev_cp = n, cp
+      prev, prev_cp, prev_cjk = n, cp, is_cjk
     else
-      prev, prev_cp = nil, nil
+      prev, prev_cp, prev_cjk = nil, nil, false
     end
     n = getnext(n)
   end
