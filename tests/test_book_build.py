@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import re
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -82,7 +83,7 @@ def test_about_pages_provenance_is_a_paragraph_per_essay_its_runs_of_text_one_no
     for para in listing.children:
         assert isinstance(para, nodes.paragraph)
         kinds = [isinstance(child, nodes.Text) for child in para.children]
-        assert not any(a and b for a, b in zip(kinds, kinds[1:])), para.pformat()
+        assert not any(a and b for a, b in pairwise(kinds)), para.pformat()
         assert " was first published" in para.astext() or " was received by the editors" in para.astext()
 
 
