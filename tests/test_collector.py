@@ -2,7 +2,7 @@
 
 The functions are called as Sphinx calls them, on the real ``gc`` module, and
 one tiny book is built to see them connected: objects frozen while it builds,
-everything handed back when it ends. And ``make html``'s command
+its pages written with the collector paused, everything handed back when it ends. And ``make html``'s command
 (essaybook.sphinx_ext.build) is Sphinx's, ending with what is alive frozen.
 """
 
