@@ -16,6 +16,7 @@ the essay); a page is written again for less.
 
 from __future__ import annotations
 
+from itertools import groupby
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -125,16 +126,9 @@ class Provenance(SphinxDirective):
 def _joined(parts: list[nodes.Node | str]) -> list[nodes.Node]:
     """Nodes and strings as nodes, each run of strings one text node."""
     out: list[nodes.Node] = []
-    run: list[str] = []
-    for part in [*parts, None]:
-        if isinstance(part, str):
-            run.append(part)
-            continue
-        if run:
-            out.append(nodes.Text("".join(run)))
-            run = []
-        if part is not None:
-            out.append(part)
+    for text, group in groupby(parts, key=lambda part: isinstance(part, str)):
+        run = list(group)
+        out.extend([nodes.Text("".join(run))] if text else run)
     return out
 
 
