@@ -93,6 +93,14 @@ def test_a_person_is_split_by_bibtex_rules(name: str, csl: dict, display: str, s
     assert citation.sort_name(csl) == sort
 
 
+def test_a_name_parsed_once_is_still_a_new_dict_each_time() -> None:
+    # The parse is cached per name: a caller that changes its dict changes no other's.
+    first = citation.csl_name("Paul Austin Murphy")
+    first["family"] = "Changed"
+    assert citation.csl_name("Paul Austin Murphy") == MURPHY
+    assert citation.csl_name("Paul Austin Murphy") is not citation.csl_name("Paul Austin Murphy")
+
+
 def test_a_collective_name_stays_whole() -> None:
     name = citation.csl_name("The Essay Book editors", literal=True)
     assert name == {"literal": "The Essay Book editors"}

@@ -34,6 +34,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import rispy
@@ -96,12 +97,19 @@ def csl_name(name: str, *, literal: bool = False) -> dict[str, str]:
     name = " ".join(name.split())
     if literal or not name:
         return {"literal": name}
+    return dict(_person(name))
+
+
+# A collection's essays mostly share one author: pybtex's parse of a name, a few
+# hundred microseconds, is done once per name, not once per essay and build step.
+@lru_cache(maxsize=1024)
+def _person(name: str) -> tuple[tuple[str, str], ...]:
     person = Person(name)
     out: dict[str, str] = {}
     family = " ".join(person.last_names)
     given = " ".join(person.first_names + person.middle_names)
     if not family:
-        return {"literal": name}
+        return (("literal", name),)
     out["family"] = family
     if given:
         out["given"] = given
@@ -109,7 +117,7 @@ def csl_name(name: str, *, literal: bool = False) -> dict[str, str]:
         out["non-dropping-particle"] = " ".join(person.prelast_names)
     if person.lineage_names:
         out["suffix"] = " ".join(person.lineage_names)
-    return out
+    return tuple(out.items())
 
 
 def display_name(name: Mapping[str, str]) -> str:
@@ -226,7 +234,7 @@ def _key(item: Mapping[str, Any]) -> str:
         first = names[0]
         who = _ascii_word(first.get("family", "") or first.get("literal", "").split(" ")[-1])
     year = str(item.get("issued", {}).get("date-parts", [[""]])[0][0])
-    words = [_ascii_word(w) for w in str(item.get("title", "")).split()]
+    words = map(_ascii_word, str(item.get("title", "")).split())
     word = next((w for w in words if w and w not in _STOP), "")
     key = f"{who}{year}{word}" or "item"
     return key if key[0].isalpha() else "item" + key
