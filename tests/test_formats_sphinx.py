@@ -55,6 +55,33 @@ def test_printed_notes_are_numbered_through_the_book_without_a_heading(app) -> N
     assert "\\contentsname}{Essays}" not in text
 
 
+@pytest.mark.sphinx("latex", testroot="book", srcdir="formats-latex-note-links", confoverrides=WITH_FORMATS)
+def test_printed_links_to_notes_name_the_printed_number(app) -> None:
+    """The web's "part 3, note 1" is the paper's note 3: the glossary and the sources say so in print."""
+    app.build()
+    assert app._warning.getvalue() == ""
+    (tex,) = Path(app.outdir).glob("*.tex")
+    text = tex.read_text("utf-8")
+    # Each printed note, by every name a link may use for it (its labels).
+    printed = {
+        target: number
+        for number, labels in re.findall(
+            r"\\begin\{footnote\}\[(\d+)\]\\sphinxAtStartFootnote\n((?:\\phantomsection\\label\{\\detokenize\{[^}]*\}\})+)",
+            text,
+        )
+        for target in re.findall(r"\\detokenize\{([^}]*)\}", labels)
+    }
+    assert sorted(set(printed.values())) == ["1", "2", "3"]
+    links = re.findall(
+        r"\\hyperref\[\\detokenize\{([^}]*)\}\]\{\\sphinxcrossref\{\\DUrole\{std\}\{\\DUrole\{std-ref\}\{([^}]*note[^}]*)\}",
+        text,
+    )
+    # Both sources' "Cited in" name the third part's note ("part 3, note 1" on the web).
+    assert ("book/parts/part-3:third", "note 3") in links
+    for target, name in links:
+        assert name.replace("\u00a0", " ") == f"note {printed[target]}", (target, name)
+
+
 @pytest.mark.sphinx("latex", testroot="book", srcdir="formats-latex-uses", confoverrides=WITH_FORMATS)
 def test_a_listing_of_uses_has_a_line_per_link(app) -> None:
     """A "Used in" or "Cited in" listing grows with the book; one line of it outgrew TeX's buffer at 100 essays."""

@@ -455,12 +455,19 @@ class LaTeXBuilder(latex.LaTeXBuilder):
         return ""
 
 
+# A note as a web page names it, in a link to it: its page's part, if any, and its number there.
+_WEB_NOTE_NAME = re.compile(r"(?:part \d+, )?note(?P<space>[ \u00a0])\d+")
+
+
 class PrintedNotes(SphinxPostTransform):
     """Notes as a printed book has them: numbered through the book, with no heading.
 
     Each page of the web edition numbers its notes from 1 and lists them under
     a heading; in print they are footnotes, where a heading would stand alone
     at the end of the text and two parts on one page would both have a note 1.
+    A link that names a note as the web numbers it ("note 2", "part 3, note 1":
+    the glossary's "Used in", the sources' "Cited in") names it by its printed
+    number, the one a reader of the paper finds beside the text.
     """
 
     # Before Sphinx's LaTeXFootnoteTransform (600) moves the notes into the text.
@@ -487,6 +494,17 @@ class PrintedNotes(SphinxPostTransform):
                 if isinstance(label, nodes.label):
                     label.children = [nodes.Text(number[id(note)])]
             ref.children = [nodes.Text(number[id(note)])]
+        printed = {key: number[id(note)] for key, note in notes.items() if id(note) in number}
+        for ref in self.document.findall(nodes.reference):
+            uri = ref.get("refuri", "")
+            if not uri.startswith("%"):
+                continue
+            # Resolved for LaTeX, a link to a place on a page reads "%<page>#<id>".
+            page, _, anchor = uri[1:].partition("#")
+            texts = list(ref.findall(nodes.Text))
+            named = _WEB_NOTE_NAME.fullmatch(ref.astext())
+            if (page, anchor) in printed and named and len(texts) == 1:
+                texts[0].parent.replace(texts[0], nodes.Text(f"note{named['space']}{printed[page, anchor]}"))
 
 
 class PrintedSeedTable(SphinxPostTransform):
