@@ -16,7 +16,7 @@ ACE_CLI    := tests/ace/node_modules/.bin/ace-cli
 CITATIONJS := tests/citationjs/node_modules/@citation-js/core/package.json
 
 .DEFAULT_GOAL := help
-.PHONY: venv system-packages help html epub pdf linkcheck singlehtml serve livehtml test fuzz screenshots vnu ace citationjs check release convert lint clean
+.PHONY: venv system-packages pdf-packages help html epub pdf linkcheck singlehtml serve livehtml test fuzz screenshots vnu ace citationjs check release convert lint clean
 
 help: ## Show this list of targets
 	@echo "Usage: make <target>"
@@ -45,7 +45,12 @@ epub: $(STAMP) ## Build the EPUB into _build/epub
 	$(SPHINX) -b epub docs $(STAGE)/epub
 	$(BIN)/python -m essaybook publish $(STAGE)/epub $(BUILDDIR)/epub
 
-pdf: $(STAMP) ## Build the PDF (LuaLaTeX, latexmk) into _build/pdf
+# The PDF's system packages (essaybook.typeset.PDF_PACKAGES), checked and installed as `make test`
+# installs the tests': a fresh machine's `make pdf` gets LuaLaTeX and the fonts, or the command that does.
+pdf-packages: $(STAMP)
+	.ci/system-packages $$($(BIN)/python -c 'from essaybook.typeset import PDF_PACKAGES; print(*PDF_PACKAGES)')
+
+pdf: pdf-packages $(STAMP) ## Build the PDF (LuaLaTeX, latexmk, the Noto fonts; installs what is missing) into _build/pdf
 	$(SPHINX) -b latex docs $(STAGE)/latex
 	$(MAKE) -C $(STAGE)/latex LATEXMKOPTS="-halt-on-error -interaction=nonstopmode"
 	rm -rf $(STAGE)/pdf && mkdir -p $(STAGE)/pdf && cp $(STAGE)/latex/*.pdf $(STAGE)/pdf/

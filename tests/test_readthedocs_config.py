@@ -81,3 +81,17 @@ def test_every_font_the_pdf_uses_is_installed_by_a_listed_package() -> None:
     full_names = subprocess.run(["fc-list", ":", "fullname"], capture_output=True, text=True, check=True).stdout
     no_bold = [f.family for f in fonts if f.bold and f"{f.family} Bold" not in full_names]
     assert no_bold == []
+
+
+def test_make_pdf_checks_the_pdf_packages_alone_before_building() -> None:
+    """``make pdf`` on a fresh machine installs (or names) LuaLaTeX and the fonts, not the tests' browser."""
+    script = ROOT / ".ci" / "system-packages"
+    chosen = subprocess.run([script, "--list", *PDF_PACKAGES], capture_output=True, text=True, check=True)
+    assert chosen.stdout.split() == list(PDF_PACKAGES)
+    unknown = subprocess.run([script, "--check", "latexmk", "no-such-package"], capture_output=True, text=True)
+    assert unknown.returncode == 2
+    assert "'no-such-package' is not a package this project lists" in unknown.stderr
+    dry_run = subprocess.run(["make", "-n", "pdf"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    check, build = dry_run.find(".ci/system-packages $("), dry_run.find("-b latex")
+    assert -1 < check < build, dry_run
+    assert "from essaybook.typeset import PDF_PACKAGES" in dry_run[check : dry_run.index("\n", check)]
