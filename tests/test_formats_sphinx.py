@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from docutils import nodes
 
 from essaybook.sphinx_ext.epub import book_identifier
 
@@ -77,9 +78,10 @@ def test_printed_links_to_notes_name_the_printed_number(app) -> None:
         text,
     )
     # Both sources' "Cited in" name the third part's note ("part 3, note 1" on the web).
-    assert ("book/parts/part-3:third", "note 3") in links
+    assert ("book/parts/part-3:third", "note\u00a03") in links
     for target, name in links:
-        assert name.replace("\u00a0", " ") == f"note {printed[target]}", (target, name)
+        # With a no-break space: the number never starts a line of its own.
+        assert name == f"note\u00a0{printed[target]}", (target, name)
 
 
 @pytest.mark.sphinx("latex", testroot="book", srcdir="formats-latex-uses", confoverrides=WITH_FORMATS)
@@ -95,6 +97,123 @@ def test_a_listing_of_uses_has_a_line_per_link(app) -> None:
         lines = [line for line in listing.splitlines() if line]
         assert all(line.count(r"\hyperref[") <= 1 for line in lines), listing
         assert len(lines) == listing.count(r"\hyperref["), listing
+
+
+def _listing_text(tex: str) -> str:
+    """A listing of uses as the PDF prints it: its links' texts between its own."""
+    text = re.sub(r"\\hyperref\[[^]]*\]", "", tex)
+    text = re.sub(r"\\(?:sphinxcrossref|sphinxtermref|DUrole\{[^}]*\})", "", text)
+    return " ".join(text.replace("{", "").replace("}", "").split())
+
+
+@pytest.mark.sphinx("latex", testroot="book", srcdir="formats-latex-chapters", confoverrides=WITH_FORMATS)
+def test_printed_listings_name_each_essay_by_its_chapter_once(app) -> None:
+    app.build()
+    assert app._warning.getvalue() == ""
+    (tex,) = Path(app.outdir).glob("*.tex")
+    text = tex.read_text("utf-8")
+    used = [_listing_text(t) for t in re.findall(r"\\sphinxstyleemphasis\{Used in: \}(.*?)\n\n", text, re.S)]
+    cited = [_listing_text(t) for t in re.findall(r"\\sphinxstyleemphasis\{Cited in:\}(.*?)\n\n", text, re.S)]
+    # On the web: "Meeting ¶ 1, ¶ 2; Arguing ¶ 3; A Plain Essay ¶ 1, ¶ 2" (the paged essay's pages by title).
+    assert "ch. 1 ¶ 1, ¶ 2, ¶ 3; ch. 2 ¶ 1, ¶ 2." in used
+    assert "ch. 1 ¶ 1, ¶ 2, note 1, ¶ 3, ¶ 5." in used
+    # The sources name the chapter the same way, and a glossary entry as it is.
+    assert "ch. 1: note 1, note 3; Leon Trotsky." in cited
+    # No essay's title is left in a listing.
+    assert not [t for t in used + cited if "Meeting" in t or "Plain Essay" in t or "Parts of" in t]
+
+
+def _paragraph(*parts: tuple[str, str] | str) -> nodes.paragraph:
+    """A listing: ("page#place" or "page", its text) for a link, a string for the text between."""
+    para = nodes.paragraph(classes=["where-used"])
+    para += nodes.emphasis(text="Used in: ")
+    for part in parts:
+        if isinstance(part, str):
+            para += nodes.Text(part)
+        else:
+            ref = nodes.reference("", "", internal=True, refuri="%" + part[0])
+            ref += nodes.inline(part[1], part[1])
+            para += ref
+    return para
+
+
+@pytest.mark.parametrize(
+    ("parts", "several", "printed"),
+    [
+        # A paged essay's two pages: its chapter named once, its places go on.
+        (
+            [
+                ("a/index", "Essay A"),
+                " ",
+                ("a/index#p3", "¶ 3"),
+                "; ",
+                ("a/part-2", "Two"),
+                " ",
+                ("a/part-2#p5", "¶ 5"),
+                ".",
+            ],
+            True,
+            "Used in: ch.\u00a01 ¶ 3, ¶ 5.",
+        ),
+        (
+            [
+                ("a/index", "Essay A"),
+                " ",
+                ("a/index#p3", "¶ 3"),
+                "; ",
+                ("b/index", "Essay B"),
+                " ",
+                ("b/index#p1", "¶ 1"),
+                ".",
+            ],
+            True,
+            "Used in: ch.\u00a01 ¶ 3; ch.\u00a02 ¶ 1.",
+        ),
+        # A book of one essay names none.
+        (
+            [
+                ("a/index", "Essay A"),
+                " ",
+                ("a/index#p3", "¶ 3"),
+                "; ",
+                ("a/part-2", "Two"),
+                " ",
+                ("a/part-2#p5", "¶ 5"),
+                ".",
+            ],
+            False,
+            "Used in: ¶ 3, ¶ 5.",
+        ),
+        # The sources' form, with a glossary entry, and a link whose text is not its page's title.
+        (
+            [
+                ("a/index#a", "Essay A"),
+                ": ",
+                ("a/index#n2", "note 2"),
+                "; ",
+                ("g#term-x", "x"),
+                "; ",
+                ("b/index", "Other"),
+                ".",
+            ],
+            True,
+            "Used in: ch.\u00a01: note 2; x; Other.",
+        ),
+    ],
+)
+def test_printed_listings_name_chapters(parts: list, several: bool, printed: str) -> None:
+    from types import SimpleNamespace
+
+    from docutils.utils import new_document
+
+    from essaybook.sphinx_ext.latex import PrintedListings
+
+    document = new_document("listing")
+    titles = {"a/index": "Essay A", "a/part-2": "Two", "b/index": "Essay B"}
+    document.settings.env = SimpleNamespace(titles={k: nodes.Text(v) for k, v in titles.items()})
+    para = _paragraph(*parts)
+    PrintedListings(document)._name_chapters(para, {"a/index": 1, "a/part-2": 1, "b/index": 2}, several=several)
+    assert para.astext() == printed
 
 
 @pytest.mark.sphinx("html", testroot="book", srcdir="formats-html", confoverrides=WITH_FORMATS)

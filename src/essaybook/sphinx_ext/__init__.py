@@ -104,6 +104,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(directives.FillSeedTable)
     app.add_post_transform(latex.PrintedBook)
     app.add_post_transform(latex.PrintedNotes)
+    app.add_post_transform(latex.PrintedListings)
     app.add_post_transform(latex.PrintedSeedTable)
     app.add_post_transform(latex.PrintedWayfinding)
     app.add_post_transform(assembled.OnePage)

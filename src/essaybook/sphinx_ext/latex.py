@@ -456,7 +456,7 @@ class LaTeXBuilder(latex.LaTeXBuilder):
 
 
 # A note as a web page names it, in a link to it: its page's part, if any, and its number there.
-_WEB_NOTE_NAME = re.compile(r"(?:part \d+, )?note(?P<space>[ \u00a0])\d+")
+_WEB_NOTE_NAME = re.compile(r"(?:part \d+, )?note[ \u00a0]\d+")
 
 
 class PrintedNotes(SphinxPostTransform):
@@ -502,9 +502,62 @@ class PrintedNotes(SphinxPostTransform):
             # Resolved for LaTeX, a link to a place on a page reads "%<page>#<id>".
             page, _, anchor = uri[1:].partition("#")
             texts = list(ref.findall(nodes.Text))
-            named = _WEB_NOTE_NAME.fullmatch(ref.astext())
-            if (page, anchor) in printed and named and len(texts) == 1:
-                texts[0].parent.replace(texts[0], nodes.Text(f"note{named['space']}{printed[page, anchor]}"))
+            if (page, anchor) in printed and _WEB_NOTE_NAME.fullmatch(ref.astext()) and len(texts) == 1:
+                # Never "note" at a line's end and its number on the next.
+                texts[0].parent.replace(texts[0], nodes.Text(f"note\u00a0{printed[page, anchor]}"))
+
+
+class PrintedListings(SphinxPostTransform):
+    """A listing of uses ("Used in", "Cited in") names each essay by its chapter number in print.
+
+    On the web a listing names each essay, and each page of a paged one, by
+    its title. In print the essays are numbered chapters, and the titles,
+    repeated under every glossary entry and every source, were most of those
+    pages: 47 of 185 at 30 essays. Print names the chapter once ("ch. 3 ¶ 4,
+    note 12; ch. 5 ¶ 2"), whichever of its pages the places are on; a book of
+    one essay names none. Each name stays a link to its chapter.
+    """
+
+    # After the references are resolved (ReferencesResolver, 10) and the notes numbered (PrintedNotes).
+    default_priority = 560
+    formats = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        state = state_of(self.env)
+        chapter_of = {
+            page: number
+            for number, doc in enumerate(state.chapters, 1)
+            for page in (doc, *self.env.toctree_includes.get(doc, ()))
+        }
+        for para in list(self.document.findall(nodes.paragraph)):
+            if "where-used" in para["classes"]:
+                self._name_chapters(para, chapter_of, several=len(state.chapters) > 1)
+
+    def _name_chapters(self, para: nodes.paragraph, chapter_of: dict[str, int], several: bool) -> None:
+        named = None  # the chapter the places before are in
+        for ref in [c for c in para.children if isinstance(c, nodes.reference)]:
+            # Resolved for LaTeX, a link to a page reads "%<page>", to a place on it "%<page>#<id>".
+            uri = ref.get("refuri", "")
+            page = uri[1:].partition("#")[0] if uri.startswith("%") else ""
+            title = self.env.titles.get(page)
+            number = chapter_of.get(page)
+            texts = list(ref.findall(nodes.Text))
+            # A place (¶ 4, note 12) or a glossary term links there too, named otherwise.
+            if number is None or title is None or ref.astext() != title.astext() or len(texts) != 1:
+                continue
+            if several and number != named:
+                texts[0].parent.replace(texts[0], nodes.Text(f"ch.\u00a0{number}"))
+            else:
+                # By position: a text node equals any other of the same text, and docutils
+                # removes or replaces the first that is equal.
+                at = next(i for i, child in enumerate(para.children) if child is ref)
+                if at + 1 < len(para) and isinstance(para[at + 1], nodes.Text) and para[at + 1] in (" ", ": "):
+                    del para[at + 1]
+                del para[at]
+                if at and isinstance(para[at - 1], nodes.Text) and para[at - 1] == "; ":
+                    # The chapter's places go on from those before it.
+                    para[at - 1] = nodes.Text(", ")
+            named = number
 
 
 class PrintedSeedTable(SphinxPostTransform):
