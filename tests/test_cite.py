@@ -124,3 +124,32 @@ def test_locale_for(language: str, locale: str) -> None:
 
 def test_style_exists() -> None:
     assert style_exists("chicago-author-date") and not style_exists("no-such-style")
+
+
+@pytest.mark.parametrize(
+    "style", ["chicago-author-date", "apa", "modern-language-association", "harvard-cite-them-right"]
+)
+def test_the_lazy_sort_orders_as_citeproc_does(style: str) -> None:
+    """Keys rendered when a comparison reaches them sort the book's sources as citeproc-py's own sort does."""
+    import json
+    import random
+    from pathlib import Path
+
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc.model import Sort
+    from citeproc.source.json import CiteProcJSON
+
+    from essaybook.core.bibliography import _lazy_sort, _style_file
+
+    items = json.loads((Path(__file__).resolve().parents[1] / "conf" / "sources.json").read_text("utf-8"))
+    random.Random(0).shuffle(items)  # the input's order decides ties
+    csl = CitationStylesStyle(_style_file(style), locale="en-US")
+    bib = CitationStylesBibliography(csl, CiteProcJSON(items), formatter.plain)
+    for item in items:
+        bib.register(Citation([CitationItem(item["id"])]))
+    layout = csl.root.bibliography.layout
+    sort = layout.getparent().find("cs:sort", layout.nsmap)
+    assert sort is not None, f"{style} sorts its bibliography"
+    theirs = [item.key for item in Sort.sort(sort, list(bib.items), layout)]
+    assert [item.key for item in _lazy_sort(sort, list(bib.items), layout)] == theirs
+    assert theirs != [item["id"].lower() for item in items]

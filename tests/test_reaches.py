@@ -104,11 +104,36 @@ def test_citeproc_matches_and_a_changed_one_is_named(monkeypatch: pytest.MonkeyP
 
 
 def test_formatting_leaves_citeproc_as_it_found_it() -> None:
-    from citeproc import model
+    from citeproc import model, source
 
-    before = (model.Name.get_option, model.CitationStylesElement.get_macro, model.Text.calls_variable)
-    bibliography.Bibliography([{"id": "a", "type": "book", "title": "A"}], "chicago-author-date", "en-GB")
-    assert (model.Name.get_option, model.CitationStylesElement.get_macro, model.Text.calls_variable) == before
+    def mended() -> tuple:
+        return tuple(
+            vars(getattr(source if module == "source" else model, cls))[name]
+            for module, cls, name in bibliography._CITEPROC_SHAPE
+            if name in vars(getattr(source if module == "source" else model, cls))
+        )
+
+    before = mended()
+    assert len(before) == len(bibliography._CITEPROC_SHAPE)
+    bibliography.Bibliography(
+        [{"id": "a", "type": "book", "title": "A"}, {"id": "b", "type": "book", "title": "B"}],
+        "chicago-author-date",
+        "en-GB",
+    )
+    assert mended() == before
+
+
+@pytest.mark.parametrize(
+    ("module", "cls", "name"), [("model", "Sort", "sort"), ("source", "CitationItem", "reference")]
+)
+def test_a_changed_sort_or_item_is_named(monkeypatch: pytest.MonkeyPatch, module: str, cls: str, name: str) -> None:
+    import importlib
+
+    owner = getattr(importlib.import_module(f"citeproc.{module}"), cls)
+    monkeypatch.setattr(
+        owner, name, property(lambda self, other=None: None) if module == "source" else lambda self: None
+    )
+    assert f"citeproc.{module}.{cls}.{name}(" in bibliography.citeproc_problem()
 
 
 def _bounds() -> dict[str, str]:
