@@ -43,12 +43,17 @@ def test_book_toml_fills_only_the_metadata_conf_py_leaves(app) -> None:
     assert document[0] == "index" and document[2] == "A Tiny Book" and document[4] == "manual"
 
 
-@pytest.mark.sphinx("latex", testroot="book", srcdir="formats-latex", confoverrides=WITH_FORMATS)
-def test_printed_notes_are_numbered_through_the_book_without_a_heading(app) -> None:
+def _built_tex(app) -> str:
+    """Build the LaTeX, without a warning; its one .tex file's text."""
     app.build()
     assert app._warning.getvalue() == ""
     (tex,) = Path(app.outdir).glob("*.tex")
-    text = tex.read_text("utf-8")
+    return tex.read_text("utf-8")
+
+
+@pytest.mark.sphinx("latex", testroot="book", srcdir="formats-latex", confoverrides=WITH_FORMATS)
+def test_printed_notes_are_numbered_through_the_book_without_a_heading(app) -> None:
+    text = _built_tex(app)
     # Notes 1 and 2 of part 1 and note 1 of part 3 on the web.
     assert re.findall(r"\\begin\{footnote\}\[(\d+)\]", text) == ["1", "2", "3"]
     assert "Editors’ notes" not in text
@@ -59,10 +64,7 @@ def test_printed_notes_are_numbered_through_the_book_without_a_heading(app) -> N
 @pytest.mark.sphinx("latex", testroot="book", srcdir="formats-latex-note-links", confoverrides=WITH_FORMATS)
 def test_printed_links_to_notes_name_the_printed_number(app) -> None:
     """The web's "part 3, note 1" is the paper's note 3: the glossary and the sources say so in print."""
-    app.build()
-    assert app._warning.getvalue() == ""
-    (tex,) = Path(app.outdir).glob("*.tex")
-    text = tex.read_text("utf-8")
+    text = _built_tex(app)
     # Each printed note, by every name a link may use for it (its labels).
     printed = {
         target: number
@@ -87,10 +89,7 @@ def test_printed_links_to_notes_name_the_printed_number(app) -> None:
 @pytest.mark.sphinx("latex", testroot="book", srcdir="formats-latex-uses", confoverrides=WITH_FORMATS)
 def test_a_listing_of_uses_has_a_line_per_link(app) -> None:
     """A "Used in" or "Cited in" listing grows with the book; one line of it outgrew TeX's buffer at 100 essays."""
-    app.build()
-    assert app._warning.getvalue() == ""
-    (tex,) = Path(app.outdir).glob("*.tex")
-    listings = re.findall(r"\\sphinxstyleemphasis\{(?:Used in: |Cited in:)\}(.*?)\n\n", tex.read_text("utf-8"), re.S)
+    listings = re.findall(r"\\sphinxstyleemphasis\{(?:Used in: |Cited in:)\}(.*?)\n\n", _built_tex(app), re.S)
     linked = [listing for listing in listings if r"\hyperref[" in listing]  # some cite nothing
     assert linked
     for listing in linked:
@@ -108,10 +107,7 @@ def _listing_text(tex: str) -> str:
 
 @pytest.mark.sphinx("latex", testroot="book", srcdir="formats-latex-chapters", confoverrides=WITH_FORMATS)
 def test_printed_listings_name_each_essay_by_its_chapter_once(app) -> None:
-    app.build()
-    assert app._warning.getvalue() == ""
-    (tex,) = Path(app.outdir).glob("*.tex")
-    text = tex.read_text("utf-8")
+    text = _built_tex(app)
     used = [_listing_text(t) for t in re.findall(r"\\sphinxstyleemphasis\{Used in: \}(.*?)\n\n", text, re.S)]
     cited = [_listing_text(t) for t in re.findall(r"\\sphinxstyleemphasis\{Cited in:\}(.*?)\n\n", text, re.S)]
     # On the web: "Meeting ¶ 1, ¶ 2; Arguing ¶ 3; A Plain Essay ¶ 1, ¶ 2" (the paged essay's pages by title).
@@ -137,68 +133,22 @@ def _paragraph(*parts: tuple[str, str] | str) -> nodes.paragraph:
     return para
 
 
+# An essay of two pages (its index and a part), then a link to another essay's page.
+_PAGED = [("a/index", "Essay A"), " ", ("a/index#p3", "¶ 3"), "; ", ("a/part-2", "Two"), " ", ("a/part-2#p5", "¶ 5")]
+_OTHER = ["; ", ("b/index", "Essay B"), " ", ("b/index#p1", "¶ 1")]
+# The sources' form, with a glossary entry, and a link whose text is not its page's title.
+_CITED = [("a/index#a", "Essay A"), ": ", ("a/index#n2", "note 2"), "; ", ("g#term-x", "x"), "; ", ("b/index", "Other")]
+
+
 @pytest.mark.parametrize(
     ("parts", "several", "printed"),
     [
-        # A paged essay's two pages: its chapter named once, its places go on.
-        (
-            [
-                ("a/index", "Essay A"),
-                " ",
-                ("a/index#p3", "¶ 3"),
-                "; ",
-                ("a/part-2", "Two"),
-                " ",
-                ("a/part-2#p5", "¶ 5"),
-                ".",
-            ],
-            True,
-            "Used in: ch.\u00a01 ¶ 3, ¶ 5.",
-        ),
-        (
-            [
-                ("a/index", "Essay A"),
-                " ",
-                ("a/index#p3", "¶ 3"),
-                "; ",
-                ("b/index", "Essay B"),
-                " ",
-                ("b/index#p1", "¶ 1"),
-                ".",
-            ],
-            True,
-            "Used in: ch.\u00a01 ¶ 3; ch.\u00a02 ¶ 1.",
-        ),
+        # Its chapter named once, its places going on from one page to the next.
+        ([*_PAGED, "."], True, "Used in: ch.\u00a01 ¶ 3, ¶ 5."),
+        ([*_PAGED, *_OTHER, "."], True, "Used in: ch.\u00a01 ¶ 3, ¶ 5; ch.\u00a02 ¶ 1."),
         # A book of one essay names none.
-        (
-            [
-                ("a/index", "Essay A"),
-                " ",
-                ("a/index#p3", "¶ 3"),
-                "; ",
-                ("a/part-2", "Two"),
-                " ",
-                ("a/part-2#p5", "¶ 5"),
-                ".",
-            ],
-            False,
-            "Used in: ¶ 3, ¶ 5.",
-        ),
-        # The sources' form, with a glossary entry, and a link whose text is not its page's title.
-        (
-            [
-                ("a/index#a", "Essay A"),
-                ": ",
-                ("a/index#n2", "note 2"),
-                "; ",
-                ("g#term-x", "x"),
-                "; ",
-                ("b/index", "Other"),
-                ".",
-            ],
-            True,
-            "Used in: ch.\u00a01: note 2; x; Other.",
-        ),
+        ([*_PAGED, "."], False, "Used in: ¶ 3, ¶ 5."),
+        ([*_CITED, "."], True, "Used in: ch.\u00a01: note 2; x; Other."),
     ],
 )
 def test_printed_listings_name_chapters(parts: list, several: bool, printed: str) -> None:
@@ -290,10 +240,7 @@ def test_pdf_title_page_and_document_information(app) -> None:
 @pytest.mark.sphinx("latex", testroot="print", srcdir="formats-print")
 def test_print_makes_a_book_of_the_title_page_and_its_contents(app) -> None:
     """Front matter, an essay a chapter (its parts its sections), back matter; no chapter called Contents."""
-    app.build()
-    assert app._warning.getvalue() == ""
-    (tex,) = Path(app.outdir).glob("*.tex")
-    text = tex.read_text("utf-8")
+    text = _built_tex(app)
     body = text[text.index(r"\begin{document}") :]
     headings = re.findall(
         r"\\(chapter|section|subsection|essaybookmainmatter|essaybookbackmatter)\b(?:\{([^}]*)\})?", body
