@@ -233,6 +233,7 @@ def _mended_citeproc() -> Iterator[None]:
 
     original = Name.get_option
     label_process = Label.process
+    text_calls_variable = Text.calls_variable
 
     def process(self, item, variable=None, plural=None, context=None, **kwargs):
         own = self.get("variable") if variable is None else None  # a name's label is given its role
@@ -292,26 +293,24 @@ def _mended_citeproc() -> Iterator[None]:
             kept["_essaybook_reference"] = reference_before.fget(self)
         return kept["_essaybook_reference"]
 
-    text_calls_variable = Text.calls_variable
-    get_macro_before = CitationStylesElement.get_macro
-    sort_before = Sort.sort
-    Name.get_option = get_option
-    CitationStylesElement.get_macro = get_macro
-    CitationStylesElement.xpath_search = xpath_search
-    Text.calls_variable = calls_variable
-    Label.process = process
-    Sort.sort = _lazy_sort
-    CitationItem.reference = property(reference)
+    # Each replacement in place while formatting; the classes' own attributes put back after.
+    replaced = {
+        (Name, "get_option"): get_option,
+        (CitationStylesElement, "get_macro"): get_macro,
+        (CitationStylesElement, "xpath_search"): xpath_search,
+        (Text, "calls_variable"): calls_variable,
+        (Label, "process"): process,
+        (Sort, "sort"): _lazy_sort,
+        (CitationItem, "reference"): property(reference),
+    }
+    before = {(owner, name): vars(owner)[name] for owner, name in replaced}
+    for (owner, name), replacement in replaced.items():
+        setattr(owner, name, replacement)
     try:
         yield
     finally:
-        Label.process = label_process
-        Name.get_option = original
-        CitationStylesElement.get_macro = get_macro_before
-        CitationStylesElement.xpath_search = xpath_search_before
-        Text.calls_variable = text_calls_variable
-        Sort.sort = sort_before
-        CitationItem.reference = reference_before
+        for (owner, name), own in before.items():
+            setattr(owner, name, own)
 
 
 _MACROS: dict[tuple[int, str], list] = {}  # (style root, macro name) -> [root, macro, calls a variable]
