@@ -46,6 +46,7 @@ from . import reaches
 from .assembled import by_page
 from .config import set_default
 from .conversion import book_authors, book_metadata, paths, state_of
+from .glossary import _chapter_pages
 from .margins import paragraph_number
 from .notices import latex_rights
 
@@ -459,6 +460,22 @@ class LaTeXBuilder(latex.LaTeXBuilder):
 _WEB_NOTE_NAME = re.compile(r"(?:part \d+, )?note[ \u00a0]\d+")
 
 
+def _target(ref: nodes.reference) -> tuple[str, str] | None:
+    """(page, id) of a link as Sphinx resolves it for LaTeX, "%<page>" or "%<page>#<id>"; None for any other."""
+    uri = ref.get("refuri", "")
+    if not uri.startswith("%"):
+        return None
+    page, _, anchor = uri[1:].partition("#")
+    return page, anchor
+
+
+def _retext(ref: nodes.reference, text: str) -> None:
+    """Give a link other words, in the one text node it has (a link of several is left as it is)."""
+    texts = list(ref.findall(nodes.Text))
+    if len(texts) == 1:
+        texts[0].parent.replace(texts[0], nodes.Text(text))
+
+
 class PrintedNotes(SphinxPostTransform):
     """Notes as a printed book has them: numbered through the book, with no heading.
 
@@ -496,15 +513,10 @@ class PrintedNotes(SphinxPostTransform):
             ref.children = [nodes.Text(number[id(note)])]
         printed = {key: number[id(note)] for key, note in notes.items() if id(note) in number}
         for ref in self.document.findall(nodes.reference):
-            uri = ref.get("refuri", "")
-            if not uri.startswith("%"):
-                continue
-            # Resolved for LaTeX, a link to a place on a page reads "%<page>#<id>".
-            page, _, anchor = uri[1:].partition("#")
-            texts = list(ref.findall(nodes.Text))
-            if (page, anchor) in printed and _WEB_NOTE_NAME.fullmatch(ref.astext()) and len(texts) == 1:
+            target = _target(ref)
+            if target in printed and _WEB_NOTE_NAME.fullmatch(ref.astext()):
                 # Never "note" at a line's end and its number on the next.
-                texts[0].parent.replace(texts[0], nodes.Text(f"note\u00a0{printed[page, anchor]}"))
+                _retext(ref, f"note\u00a0{printed[target]}")
 
 
 class PrintedListings(SphinxPostTransform):
@@ -525,9 +537,7 @@ class PrintedListings(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         state = state_of(self.env)
         chapter_of = {
-            page: number
-            for number, doc in enumerate(state.chapters, 1)
-            for page in (doc, *self.env.toctree_includes.get(doc, ()))
+            page: number for number, doc in enumerate(state.chapters, 1) for page in _chapter_pages(self.env, doc)
         }
         for para in list(self.document.findall(nodes.paragraph)):
             if "where-used" in para["classes"]:
@@ -536,17 +546,19 @@ class PrintedListings(SphinxPostTransform):
     def _name_chapters(self, para: nodes.paragraph, chapter_of: dict[str, int], several: bool) -> None:
         named = None  # the chapter the places before are in
         for ref in [c for c in para.children if isinstance(c, nodes.reference)]:
-            # Resolved for LaTeX, a link to a page reads "%<page>", to a place on it "%<page>#<id>".
-            uri = ref.get("refuri", "")
-            page = uri[1:].partition("#")[0] if uri.startswith("%") else ""
+            page = (_target(ref) or ("", ""))[0]
             title = self.env.titles.get(page)
             number = chapter_of.get(page)
-            texts = list(ref.findall(nodes.Text))
             # A place (¶ 4, note 12) or a glossary term links there too, named otherwise.
-            if number is None or title is None or ref.astext() != title.astext() or len(texts) != 1:
+            if (
+                number is None
+                or title is None
+                or ref.astext() != title.astext()
+                or len(list(ref.findall(nodes.Text))) != 1
+            ):
                 continue
             if several and number != named:
-                texts[0].parent.replace(texts[0], nodes.Text(f"ch.\u00a0{number}"))
+                _retext(ref, f"ch.\u00a0{number}")
             else:
                 # By position: a text node equals any other of the same text, and docutils
                 # removes or replaces the first that is equal.
