@@ -3,7 +3,7 @@
 The functions are called as Sphinx calls them, on the real ``gc`` module, and
 one tiny book is built to see them connected: objects frozen while it builds,
 its pages written with the collector paused, everything handed back when it ends. And ``make html``'s command
-(essaybook.sphinx_ext.build) is Sphinx's, ending with what is alive frozen.
+(essaybook.sphinx_ext.build) is Sphinx's, set up with the collector paused and ending with what is alive frozen.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from essaybook.sphinx_ext import collector
 def _thawed() -> Iterator[None]:
     gc.unfreeze()
     yield
+    collector.the_process_goes_on()
     collector.build_finished(None, None)
     assert gc.get_freeze_count() == 0
     assert gc.isenabled()
@@ -178,3 +179,92 @@ def test_a_book_that_fails_to_convert_leaves_nothing_frozen(tmp_path, make_app) 
         make_app("html", srcdir=srcdir)
     assert gc.get_freeze_count() == 0
     assert collector._after_collection not in gc.callbacks
+
+
+def test_make_htmls_process_is_set_up_with_the_collector_paused_and_frozen_as_the_builder_starts() -> None:
+    collector.for_a_process_that_ends_with_the_build()
+    assert not gc.isenabled()
+    alive = Cycle()  # what the set-up made and keeps: the loaded environment
+    collector.builder_inited(None)
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0
+    assert not any(o is alive for o in gc.get_objects()), "what the set-up made is not frozen"
+    # Once only: a second builder of the same process changes nothing.
+    frozen = gc.get_freeze_count()
+    collector.builder_inited(None)
+    assert gc.isenabled() and gc.get_freeze_count() >= frozen
+
+
+def test_make_htmls_process_keeps_frozen_at_the_end_what_its_build_froze() -> None:
+    collector.for_a_process_that_ends_with_the_build()
+    collector.builder_inited(None)
+    collector.env_before_read_docs(None, None, ["edited"])
+    collector.env_updated(None, None)
+    collector.build_finished(None, None)
+    assert gc.get_freeze_count() > 0
+    assert gc.isenabled()
+    assert collector._after_collection not in gc.callbacks
+    # Any other process's build still hands everything back.
+    collector.the_process_goes_on()
+    collector.build_finished(None, None)
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_set_up_that_never_reaches_the_builder_leaves_the_collector_on() -> None:
+    collector.for_a_process_that_ends_with_the_build()
+    assert not gc.isenabled()
+    collector.the_process_goes_on()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_process_that_turned_the_collector_off_keeps_it_off_through_the_set_up() -> None:
+    gc.disable()
+    try:
+        collector.for_a_process_that_ends_with_the_build()
+        collector.builder_inited(None)
+        assert not gc.isenabled()
+        assert gc.get_freeze_count() == 0
+        collector.the_process_goes_on()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_make_htmls_build_runs_sphinx_with_the_set_up_paused_and_leaves_nothing_of_it(monkeypatch) -> None:
+    from essaybook.sphinx_ext import build
+
+    during: list[bool] = []
+    monkeypatch.setattr(build, "sphinx_build", lambda argv: during.append(gc.isenabled()) or 0)
+    assert build.main(["docs", "out"]) == 0
+    assert during == [False]
+    assert gc.isenabled() and not collector._STATE["process_ends"]
+
+    def fails(argv: list[str]) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build, "sphinx_build", fails)
+    with pytest.raises(KeyboardInterrupt):
+        build.main(["docs", "out"])
+    assert gc.isenabled() and not collector._STATE["process_ends"]
+
+
+def test_make_htmls_process_builds_a_book_frozen_from_its_builder_to_its_end(tmp_path, make_app) -> None:
+    srcdir = tmp_path / "book"
+    shutil.copytree(Path(__file__).parent / "roots" / "test-book", srcdir)
+    collected: list[int] = []
+    watch = lambda phase, info: phase == "stop" and collected.append(info["generation"])  # noqa: E731
+    gc.callbacks.append(watch)
+    collector.for_a_process_that_ends_with_the_build()
+    try:
+        app = make_app("html", srcdir=srcdir, freshenv=True)
+        # Sphinx set itself up without a collection, and its builder froze what that made.
+        assert collected == []
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+        app.build()
+        assert app.statuscode == 0
+        assert gc.get_freeze_count() > 0
+        assert gc.isenabled()
+    finally:
+        gc.callbacks.remove(watch)
+        collector.the_process_goes_on()

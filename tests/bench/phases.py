@@ -167,18 +167,17 @@ def _install(clock: Clock) -> None:
 def _child(project: Path, out: Path, doctrees: Path, report: Path) -> int:
     start = time.perf_counter()
     clock = Clock()
-    import sphinx.cmd.build
+    import sphinx.cmd.build  # noqa: F401 (imported before the clock, as make html's command imports it)
 
     sys.path.insert(0, str(project / "src"))
+    from essaybook.sphinx_ext import build
+
     _install(clock)
     imported = time.perf_counter()
     os.chdir(project)
     args = ["-W", "--keep-going", "-n", "-q", "-b", "html", "-d", str(doctrees), "docs", str(out)]
-    code = clock.wrap("build", sphinx.cmd.build.build_main)(args)
-    # As make html's build ends: the exit frees nothing the build held.
-    from essaybook.sphinx_ext.build import leave_to_the_system
-
-    leave_to_the_system()
+    # make html's command: Sphinx's build, and an exit that frees nothing the build held.
+    code = clock.wrap("build", build.main)(args)
     end = time.perf_counter()
     totals = dict(clock.totals)
     totals["other (Sphinx)"] = totals.pop("build", 0.0)

@@ -123,6 +123,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", site.config_inited, priority=600)
     app.connect("config-inited", latex.configure_latex, priority=600)
     app.connect("config-inited", notices.config_inited, priority=600)
+    # First: the set-up Sphinx did is frozen before anything of ours runs.
+    app.connect("builder-inited", collector.builder_inited, priority=0)
     app.connect("builder-inited", citations.builder_inited)
     app.connect("builder-inited", conversion.builder_inited)
     app.connect("builder-inited", glossary.index_glossary_terms)

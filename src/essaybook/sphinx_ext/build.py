@@ -7,9 +7,13 @@ at once: 0.8 s of a 3 s no-op ``make html`` at 1,000 essays. So once the
 build is over, the garbage there is gets collected (and finalized as usual)
 and what is left is frozen (``gc.freeze()``), out of the exit's collection.
 Python never promised ``__del__`` at exit for objects still alive, and
-``atexit`` handlers still run. Only this command does it, in a process of its
-own: the extension leaves the collector of a process that loads it as it
-found it (:mod:`.collector`)::
+``atexit`` handlers still run. The build also tells the collector module
+that the process ends with it (:mod:`.collector`): what was frozen during the
+build stays frozen at its end, so that last collection walks only what is
+newer, and garbage among the frozen (the doctrees an edit's build read and
+wrote: nodes, which hold no file) is left to the system with the rest. Only
+this command does it, in a process of its own: the extension leaves the
+collector of a process that loads it as it found it::
 
     python -m essaybook.sphinx_ext.build [sphinx-build's arguments]
 """
@@ -21,6 +25,8 @@ import sys
 
 from sphinx.cmd.build import main as sphinx_build
 
+from . import collector
+
 __all__ = ["leave_to_the_system", "main"]
 
 
@@ -31,7 +37,11 @@ def leave_to_the_system() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    code = sphinx_build(sys.argv[1:] if argv is None else argv)
+    collector.for_a_process_that_ends_with_the_build()
+    try:
+        code = sphinx_build(sys.argv[1:] if argv is None else argv)
+    finally:
+        collector.the_process_goes_on()
     leave_to_the_system()
     return code
 

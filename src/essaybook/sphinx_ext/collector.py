@@ -38,6 +38,15 @@ At the end of the build ``gc.unfreeze()`` hands everything back, a pause ends
 and so does the watch on full collections: the process is left as it was found, and one that
 goes on (a test run) frees what it drops. (What the end of a ``make html``
 process saves is :mod:`.build`'s.)
+
+``make html``'s own process (:mod:`.build`) ends with its build, and asks for
+more (:func:`for_a_process_that_ends_with_the_build`): no collection while
+Sphinx sets up and loads the environment from its pickle, which makes no
+garbage, only objects that live to the end (at 1,000 essays two full
+collections, 0.3 s of an edit's build), then, as the builder starts, a freeze
+of all of it, so the conversion's collections walk only what the conversion
+makes; and what is frozen at the end stays frozen, so the last collection
+(:func:`.build.leave_to_the_system`) walks only what is newer (0.2 to 0.3 s).
 """
 
 from __future__ import annotations
@@ -47,11 +56,28 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-__all__ = ["build_finished", "doctree_resolved", "env_before_read_docs", "env_purge_doc", "env_updated"]
+__all__ = [
+    "build_finished",
+    "builder_inited",
+    "doctree_resolved",
+    "env_before_read_docs",
+    "env_purge_doc",
+    "env_updated",
+    "for_a_process_that_ends_with_the_build",
+    "the_process_goes_on",
+]
 
 # Whether a full collection ran since the last freeze, how many pages this build reads and
-# has written, whether this module paused the collector.
-_STATE: dict[str, Any] = {"collected": False, "reading": 0, "written": 0, "paused": False}
+# has written, whether this module paused the collector, and whether the process ends with
+# the build (and is still setting it up).
+_STATE: dict[str, Any] = {
+    "collected": False,
+    "reading": 0,
+    "written": 0,
+    "paused": False,
+    "process_ends": False,
+    "setting_up": False,
+}
 
 # An edit's build reads a few pages: their doctrees may stay frozen until the end;
 # and writes a few: their garbage may wait for the end.
@@ -81,6 +107,34 @@ def _resume() -> None:
     if _STATE["paused"]:
         gc.enable()
         _STATE["paused"] = False
+
+
+def for_a_process_that_ends_with_the_build() -> None:
+    """Pause the collector until the builder starts, and keep frozen at the end what is frozen then.
+
+    Only for a process that ends when the build does (:mod:`.build`); it calls
+    :func:`the_process_goes_on` after the build, whatever happened, so nothing
+    of this outlives it.
+    """
+    _STATE["process_ends"] = True
+    _STATE["setting_up"] = gc.isenabled()
+    _pause()
+
+
+def the_process_goes_on() -> None:
+    """Undo :func:`for_a_process_that_ends_with_the_build`: a pause not ended yet ends."""
+    if _STATE["setting_up"]:
+        _STATE["setting_up"] = False
+        _resume()
+    _STATE["process_ends"] = False
+
+
+def builder_inited(app: Sphinx) -> None:
+    """The set-up is over: freeze what it made (the environment loaded among it), and collect again."""
+    if _STATE["setting_up"]:
+        _STATE["setting_up"] = False
+        gc.freeze()
+        _resume()
 
 
 def env_before_read_docs(app: Sphinx, env: Any, docnames: list[str]) -> None:
@@ -123,4 +177,5 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
     _resume()
     # Sphinx purges removed pages before the next build's reading starts: no freeze from this build's flag.
     _STATE["collected"] = False
-    gc.unfreeze()
+    if not _STATE["process_ends"]:
+        gc.unfreeze()
