@@ -30,18 +30,26 @@ $(STAMP): pyproject.toml docs/requirements.txt tests/requirements.txt
 
 venv: $(STAMP) ## Create .venv with the pinned build and test tools
 
+# Our modules as bytecode, as pip leaves an installed package's: where PYTHONDONTWRITEBYTECODE
+# is set, Python would compile them again at every start (0.15 s of each build's process).
+# A module edited since is compiled in memory, as before, until the next build compiles it.
+COMPILED := $(VENV)/.compiled
+$(COMPILED): $(STAMP) $(shell find src -name '*.py' 2>/dev/null)
+	$(BIN)/python -m compileall -q src
+	touch $@
+
 # Each builder writes into a staging folder and is published only on success,
 # so a failed build leaves the last good output in $(BUILDDIR) untouched.
-html: $(STAMP) ## Build the HTML book into _build/html
+html: $(COMPILED) ## Build the HTML book into _build/html
 	$(SPHINX) -b html docs $(STAGE)/html
 	$(BIN)/python -m essaybook publish $(STAGE)/html $(BUILDDIR)/html
 	@echo "The book is in $(BUILDDIR)/html/index.html ('make serve' to read it with search)."
 
-singlehtml: $(STAMP) ## Build the whole book as one page into _build/singlehtml
+singlehtml: $(COMPILED) ## Build the whole book as one page into _build/singlehtml
 	$(SPHINX) -b singlehtml docs $(STAGE)/singlehtml
 	$(BIN)/python -m essaybook publish $(STAGE)/singlehtml $(BUILDDIR)/singlehtml
 
-epub: $(STAMP) ## Build the EPUB into _build/epub
+epub: $(COMPILED) ## Build the EPUB into _build/epub
 	$(SPHINX) -b epub docs $(STAGE)/epub
 	$(BIN)/python -m essaybook publish $(STAGE)/epub $(BUILDDIR)/epub
 
@@ -50,7 +58,7 @@ epub: $(STAMP) ## Build the EPUB into _build/epub
 pdf-packages: $(STAMP)
 	.ci/system-packages $$($(BIN)/python -c 'from essaybook.typeset import PDF_PACKAGES; print(*PDF_PACKAGES)')
 
-pdf: pdf-packages $(STAMP) ## Build the PDF (LuaLaTeX, latexmk, the Noto fonts; installs what is missing) into _build/pdf
+pdf: pdf-packages $(COMPILED) ## Build the PDF (LuaLaTeX, latexmk, the Noto fonts; installs what is missing) into _build/pdf
 	$(SPHINX) -b latex docs $(STAGE)/latex
 	$(MAKE) -C $(STAGE)/latex LATEXMKOPTS="-halt-on-error -interaction=nonstopmode"
 	rm -rf $(STAGE)/pdf && mkdir -p $(STAGE)/pdf && cp $(STAGE)/latex/*.pdf $(STAGE)/pdf/
@@ -64,7 +72,7 @@ ifneq ($(strip $(SOURCE_DATE_EPOCH)),)
 epub pdf: export SOURCE_DATE_EPOCH := $(SOURCE_DATE_EPOCH)
 endif
 
-linkcheck: $(STAMP) ## Check links: internal ones always, web addresses only with EXTERNAL=1 (needs network)
+linkcheck: $(COMPILED) ## Check links: internal ones always, web addresses only with EXTERNAL=1 (needs network)
 	$(SPHINX) -b linkcheck $(if $(EXTERNAL),,-D 'linkcheck_ignore=^https?://') docs $(STAGE)/linkcheck
 	$(BIN)/python -m essaybook publish $(STAGE)/linkcheck $(BUILDDIR)/linkcheck
 	@echo "The report is in $(BUILDDIR)/linkcheck/output.txt."
@@ -76,17 +84,17 @@ serve: ## Serve _build/html on http://127.0.0.1:$(PORT)/ (search needs http)
 # The extension rewrites docs/book/ during every build, so watching it would start a
 # second build after each change. sphinx-autobuild resolves --ignore against this
 # folder, so the path is given as it is (a glob such as '*/docs/book/*' never matches).
-livehtml: $(STAMP) ## Rebuild on every change to seeds/, conf/, docs/ or src/, with live reload
+livehtml: $(COMPILED) ## Rebuild on every change to seeds/, conf/, docs/ or src/, with live reload
 	$(BIN)/sphinx-autobuild docs $(BUILDDIR)/livehtml $(SPHINXOPTS) --host 127.0.0.1 --port $(PORT) \
 		--watch seeds --watch conf --watch src --ignore docs/book
 
-check: $(STAMP) ## Check seeds/ and conf/ and print every problem, without building (STRICT=1: fail on findings)
+check: $(COMPILED) ## Check seeds/ and conf/ and print every problem, without building (STRICT=1: fail on findings)
 	$(BIN)/python -m essaybook check $(if $(STRICT),--strict)
 
-release: $(STAMP) ## Keep this edition's editorial layer in conf/releases/<version>/, to commit and tag v<version>
+release: $(COMPILED) ## Keep this edition's editorial layer in conf/releases/<version>/, to commit and tag v<version>
 	$(BIN)/python -m essaybook release
 
-convert: $(STAMP) ## Write the generated MyST pages into docs/book without building
+convert: $(COMPILED) ## Write the generated MyST pages into docs/book without building
 	$(BIN)/python -m essaybook convert
 
 # Chromium, epubcheck, TeX and fonts, poppler, Java and npm: listed once, in
@@ -95,7 +103,7 @@ convert: $(STAMP) ## Write the generated MyST pages into docs/book without build
 system-packages: ## Install the system packages the tests need (Debian/Ubuntu; lists them elsewhere)
 	.ci/system-packages
 
-test: system-packages $(STAMP) $(VNU_JAR) $(ACE_CLI) $(CITATIONJS) ## Run every test (unit, fixtures, Sphinx projects, builds, browser)
+test: system-packages $(COMPILED) $(VNU_JAR) $(ACE_CLI) $(CITATIONJS) ## Run every test (unit, fixtures, Sphinx projects, builds, browser)
 	$(BIN)/python -m pytest
 
 fuzz: $(STAMP) ## Run the escaping property tests with 10,000 examples each (minutes)
@@ -109,10 +117,10 @@ $(BENCH_VENV)/.installed: tests/bench/requirements.txt
 	$(BENCH_VENV)/bin/python -m pip install --quiet -r tests/bench/requirements.txt
 	touch $@
 
-bench: $(STAMP) $(BENCH_VENV)/.installed ## Benchmark builds against bare Sphinx and MkDocs, and Read the Docs' three formats (~90 min), into tests/bench/results/
+bench: $(COMPILED) $(BENCH_VENV)/.installed ## Benchmark builds against bare Sphinx and MkDocs, and Read the Docs' three formats (~90 min), into tests/bench/results/
 	$(BIN)/python tests/bench/bench.py --mkdocs-python $(BENCH_VENV)/bin/python
 
-screenshots: $(STAMP) ## Screenshots of each kind of page (light, dark, desktop, phone) into _build/screenshots
+screenshots: $(COMPILED) ## Screenshots of each kind of page (light, dark, desktop, phone) into _build/screenshots
 	$(BIN)/python -m pytest tests/browser/test_screenshots.py -q
 
 # The W3C Nu HTML Checker the site tests run, pinned in tests/vnu/package-lock.json.

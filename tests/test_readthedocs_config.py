@@ -20,6 +20,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import jsonschema
+import pytest
 import yaml
 
 from essaybook.typeset import PDF_PACKAGES
@@ -97,3 +98,16 @@ def test_make_pdf_checks_the_pdf_packages_alone_before_building() -> None:
         ["make", "-n", "pdf-packages"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     assert ".ci/system-packages $(" in dry_run and "from essaybook.typeset import PDF_PACKAGES" in dry_run, dry_run
+
+
+@pytest.mark.parametrize("target", ["html", "epub", "test"])
+def test_make_compiles_our_modules_before_a_build_once_one_changed(target: str) -> None:
+    """Where PYTHONDONTWRITEBYTECODE is set, every build's Python would compile the package again."""
+    module = "src/essaybook/core/memo.py"
+    # -W: as if the module had just been edited, without touching it.
+    dry_run = subprocess.run(
+        ["make", "-n", "-W", module, target], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    compiled = [i for i, line in enumerate(dry_run) if "-m compileall -q src" in line]
+    ran = [i for i, line in enumerate(dry_run) if "-m essaybook.sphinx_ext.build" in line or "-m pytest" in line]
+    assert compiled and ran and compiled[0] < ran[0], dry_run
