@@ -18,6 +18,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from docutils import nodes
+from docutils.utils import new_document
 
 from essaybook.sphinx_ext import collector
 
@@ -39,22 +41,53 @@ class Cycle:
         self.me = self
 
 
-@pytest.mark.parametrize(
-    ("pages_read", "frozen_while_writing"),
-    [(0, True), (1, True), (collector.KEEP_FROZEN_MAX, True), (collector.KEEP_FROZEN_MAX + 1, False)],
-)
-def test_what_waits_to_be_written_is_frozen_only_for_a_few_pages(pages_read: int, frozen_while_writing: bool) -> None:
-    collector.env_before_read_docs(None, None, [f"p{i}" for i in range(pages_read)])
+def _app(builder: str = "html", parallel: bool = False) -> SimpleNamespace:
+    """What the functions read of Sphinx's application: the builder's name and whether it writes in parallel."""
+    return SimpleNamespace(builder=SimpleNamespace(name=builder, parallel_ok=parallel))
+
+
+def test_the_reading_is_done_with_the_collector_paused_and_what_exists_frozen() -> None:
+    collector.env_before_read_docs(SimpleNamespace(parallel=1), None, ["a"])
     assert gc.get_freeze_count() > 0
-    collector.env_updated(None, None)
+    assert not gc.isenabled()
+
+
+def test_pages_read_in_parallel_are_read_with_the_collector_on() -> None:
+    # Forked from this process, the readers would inherit a pause and never collect.
+    collector.env_before_read_docs(SimpleNamespace(parallel=2), None, ["a"])
+    assert gc.get_freeze_count() > 0
+    assert gc.isenabled()
+
+
+@pytest.mark.parametrize(
+    ("pages_read", "builder", "parallel", "frozen_while_writing", "torn_down"),
+    [
+        (0, "html", False, True, False),
+        (1, "html", False, True, False),
+        (collector.KEEP_FROZEN_MAX, "html", False, True, False),
+        # A long build writing page by page: frozen, each page torn down once written.
+        (collector.KEEP_FROZEN_MAX + 1, "html", False, True, True),
+        (collector.KEEP_FROZEN_MAX + 1, "dirhtml", False, True, True),
+        # Any other long build: everything handed back before the writing.
+        (collector.KEEP_FROZEN_MAX + 1, "html", True, False, False),
+        (collector.KEEP_FROZEN_MAX + 1, "epub", False, False, False),
+        (collector.KEEP_FROZEN_MAX + 1, "latex", False, False, False),
+    ],
+)
+def test_what_waits_to_be_written_stays_frozen_unless_a_long_build_cannot_free_its_pages(
+    pages_read: int, builder: str, parallel: bool, frozen_while_writing: bool, torn_down: bool
+) -> None:
+    collector.env_before_read_docs(None, None, [f"p{i}" for i in range(pages_read)])
+    collector.env_updated(_app(builder, parallel), None)
     assert (gc.get_freeze_count() > 0) is frozen_while_writing
-    # An edit's writing (a few pages read) is done with the collector paused; a long build's is not.
+    # Frozen, the writing is done with the collector paused (run every COLLECT_EVERY pages); thawed, it is not.
     assert gc.isenabled() is not frozen_while_writing
+    assert collector._STATE["tear_down"] is torn_down
 
 
 def test_an_edits_writing_has_the_collector_back_after_a_few_pages() -> None:
     collector.env_before_read_docs(None, None, ["edited"])
-    collector.env_updated(None, None)
+    collector.env_updated(_app(), None)
     for page in range(collector.KEEP_FROZEN_MAX):
         collector.doctree_resolved(None, None, f"p{page}")
         assert not gc.isenabled(), f"collector back after {page + 1} pages written"
@@ -63,9 +96,51 @@ def test_an_edits_writing_has_the_collector_back_after_a_few_pages() -> None:
     assert gc.isenabled()
 
 
+def _doctree(name: str) -> nodes.document:
+    doctree = new_document(name)
+    section = nodes.section(ids=[name])
+    section += nodes.paragraph(text=f"The page {name}.")
+    doctree += section
+    doctree.note_explicit_target(section)
+    return doctree
+
+
+def test_a_long_builds_pages_are_torn_down_once_written_and_freed_without_a_collection() -> None:
+    collector.env_before_read_docs(None, None, [f"p{i}" for i in range(collector.KEEP_FROZEN_MAX + 1)])
+    first, second = _doctree("first"), _doctree("second")
+    gc.freeze()  # as the reading leaves them
+    gone = weakref.ref(first[0][0])
+    collector.env_updated(_app(), None)
+    collector.doctree_resolved(None, first, "first")
+    assert len(first.children) == 1, "a page was torn down before it was written"
+    # The next page is being written: the one before it is written, and torn down.
+    collector.doctree_resolved(None, second, "second")
+    assert not first.__dict__ and len(second.children) == 1
+    assert gone() is None, "a written page's node outlived it, frozen"
+    assert not gc.isenabled()
+    # The builder's extra pages come after the last one: it is torn down too.
+    collector.html_collect_pages(None)
+    assert not second.__dict__
+
+
+def test_a_long_builds_writing_collects_every_few_pages(monkeypatch) -> None:
+    # Counted on a stand-in: the real frozen count also falls whenever a frozen object is freed.
+    calls: list[str] = []
+    stand_in = SimpleNamespace(
+        collect=lambda: calls.append("collect"), freeze=lambda: calls.append("freeze"), isenabled=lambda: False
+    )
+    collector._STATE.update(written=0, tear_down=True)
+    monkeypatch.setattr(collector, "gc", stand_in)
+    for page in range(collector.COLLECT_EVERY - 1):
+        collector.doctree_resolved(None, _doctree(f"p{page}"), f"p{page}")
+    assert calls == []
+    collector.doctree_resolved(None, _doctree("last"), "last")
+    assert calls == ["collect", "freeze"]
+
+
 def test_the_end_of_an_edits_build_has_the_collector_back() -> None:
     collector.env_before_read_docs(None, None, [])
-    collector.env_updated(None, None)
+    collector.env_updated(_app(), None)
     assert not gc.isenabled()
     collector.build_finished(None, None)
     assert gc.isenabled()
@@ -75,7 +150,7 @@ def test_a_process_that_turned_the_collector_off_keeps_it_off() -> None:
     gc.disable()
     try:
         collector.env_before_read_docs(None, None, [])
-        collector.env_updated(None, None)
+        collector.env_updated(_app(), None)
         for page in range(collector.KEEP_FROZEN_MAX + 1):
             collector.doctree_resolved(None, None, f"p{page}")
         collector.build_finished(None, None)
@@ -84,19 +159,17 @@ def test_a_process_that_turned_the_collector_off_keeps_it_off() -> None:
         gc.enable()
 
 
-def test_between_pages_nothing_is_done_until_a_full_collection_ran(monkeypatch) -> None:
-    # Counted on a stand-in: the real frozen count also falls whenever a frozen object is freed.
+def test_between_pages_read_the_collector_runs_every_few_pages(monkeypatch) -> None:
     calls: list[str] = []
     monkeypatch.setattr(
         collector, "gc", SimpleNamespace(collect=lambda: calls.append("collect"), freeze=lambda: calls.append("freeze"))
     )
-    collector._STATE["collected"] = False
-    collector.env_purge_doc(None, None, "next")
+    collector._STATE["between"] = 0
+    for _ in range(collector.COLLECT_EVERY - 1):
+        collector.env_purge_doc(None, None, "next")
     assert calls == []
-    collector._STATE["collected"] = True
     collector.env_purge_doc(None, None, "next")
     assert calls == ["collect", "freeze"]
-    assert not collector._STATE["collected"]
 
 
 def test_between_pages_garbage_is_collected_not_frozen() -> None:
@@ -104,26 +177,17 @@ def test_between_pages_garbage_is_collected_not_frozen() -> None:
     dropped = Cycle()
     gone = weakref.ref(dropped)
     del dropped
-    collector._STATE["collected"] = True  # as after a full collection while the page was read
-    collector.env_purge_doc(None, None, "next")
+    for _ in range(collector.COLLECT_EVERY):
+        collector.env_purge_doc(None, None, "next")
     assert gone() is None, "garbage was frozen instead of collected"
     assert gc.get_freeze_count() > 0
 
 
-def test_a_full_collection_is_noticed() -> None:
-    collector.env_before_read_docs(None, None, ["a"])
-    gc.collect(1)
-    assert not collector._STATE["collected"]
-    gc.collect()
-    assert collector._STATE["collected"]
-
-
 def test_the_end_of_the_build_hands_everything_back() -> None:
     collector.env_before_read_docs(None, None, [])
-    assert collector._after_collection in gc.callbacks
     collector.build_finished(None, None)
     assert gc.get_freeze_count() == 0
-    assert collector._after_collection not in gc.callbacks
+    assert gc.isenabled()
 
 
 # Its own copy, read afresh: a build that reads nothing freezes only for its writing.
@@ -139,7 +203,6 @@ def test_a_build_freezes_while_it_runs_and_thaws_at_its_end(app) -> None:
     assert writing and not any(writing)
     assert gc.get_freeze_count() == 0
     assert gc.isenabled()
-    assert collector._after_collection not in gc.callbacks
 
 
 def test_make_htmls_build_passes_sphinx_its_arguments_and_exit_code(tmp_path) -> None:
@@ -178,7 +241,6 @@ def test_a_book_that_fails_to_convert_leaves_nothing_frozen(tmp_path, make_app) 
     with pytest.raises(EssayBookError):
         make_app("html", srcdir=srcdir)
     assert gc.get_freeze_count() == 0
-    assert collector._after_collection not in gc.callbacks
 
 
 def test_make_htmls_process_is_set_up_with_the_collector_paused_and_frozen_as_the_builder_starts() -> None:
@@ -203,7 +265,6 @@ def test_make_htmls_process_keeps_frozen_at_the_end_what_its_build_froze() -> No
     collector.build_finished(None, None)
     assert gc.get_freeze_count() > 0
     assert gc.isenabled()
-    assert collector._after_collection not in gc.callbacks
     # Any other process's build still hands everything back.
     collector.the_process_goes_on()
     collector.build_finished(None, None)
@@ -268,3 +329,33 @@ def test_make_htmls_process_builds_a_book_frozen_from_its_builder_to_its_end(tmp
     finally:
         gc.callbacks.remove(watch)
         collector.the_process_goes_on()
+
+
+def test_a_long_build_tearing_its_pages_down_writes_what_any_build_writes(tmp_path, make_app, monkeypatch) -> None:
+    """Every page read is a long build's here; each page's doctree, and each continuation page's, is torn down."""
+    sys.path.insert(0, str(Path(__file__).parent / "bench"))
+    from corpus import make_corpus
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = Path(__file__).parents[1]
+    built: dict[str, Path] = {}
+    modes: dict[str, set[bool]] = {}
+    for name, keep in (("edit", collector.KEEP_FROZEN_MAX), ("long", 0)):
+        work = make_corpus(tmp_path / name, 6)
+        shutil.copytree(root / "docs", work / "docs", ignore=lambda d, n: {"book", "_build"} & set(n))
+        monkeypatch.setattr(collector, "KEEP_FROZEN_MAX", keep)
+        monkeypatch.setattr(collector, "COLLECT_EVERY", 2)
+        app = make_app("html", srcdir=work / "docs", freshenv=True, confoverrides={"essaybook_page_bytes": 3000})
+        modes[name] = set()
+        app.connect("doctree-resolved", lambda app, *args, m=modes[name]: m.add(collector._STATE["tear_down"]))
+        app.build()
+        assert app.statuscode == 0
+        built[name] = Path(app.outdir)
+    assert modes == {"edit": {False}, "long": {True}}
+    assert list(built["long"].rglob("*-page-*.html")), "nothing was cut: the continuation pages would go untested"
+    files = {
+        name: {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+        for name, out in built.items()
+    }
+    assert sorted(files["long"]) == sorted(files["edit"])
+    assert [p for p in files["edit"] if p != ".buildinfo" and files["long"][p] != files["edit"][p]] == []

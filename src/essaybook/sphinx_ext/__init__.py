@@ -160,6 +160,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", site.page_language)
     app.connect("html-page-context", site.readthedocs_addons)
     app.connect("html-page-context", shards.html_page_context)
+    app.connect("html-collect-pages", collector.html_collect_pages, priority=0)
     app.connect("html-collect-pages", paging.collect_pages)
     app.connect("build-finished", citations.write_files)
     app.connect("build-finished", incremental.build_finished)

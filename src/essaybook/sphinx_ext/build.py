@@ -3,17 +3,16 @@
 Sphinx's logging keeps the application (and with it the environment: a
 thousand essays' worth) alive to the end of the process, and at exit Python
 frees it object by object, though the system takes a process's memory back
-at once: 0.8 s of a 3 s no-op ``make html`` at 1,000 essays. So once the
-build is over, the garbage there is gets collected (and finalized as usual)
-and what is left is frozen (``gc.freeze()``), out of the exit's collection.
-Python never promised ``__del__`` at exit for objects still alive, and
-``atexit`` handlers still run. The build also tells the collector module
-that the process ends with it (:mod:`.collector`): what was frozen during the
-build stays frozen at its end, so that last collection walks only what is
-newer, and garbage among the frozen (the doctrees an edit's build read and
-wrote: nodes, which hold no file) is left to the system with the rest. Only
-this command does it, in a process of its own: the extension leaves the
-collector of a process that loads it as it found it::
+at once: 0.8 s of a 3 s no-op ``make html`` at 1,000 essays. So the build
+tells the collector module that the process ends with it
+(:mod:`.collector`), which then freezes (``gc.freeze()``) what the build
+leaves, out of the exit's collection, rather than collect it: garbage among
+it (pages' nodes, the writer's and the search index's leftovers) is left to
+the system with the rest. Python never promised ``__del__`` at exit for
+objects still alive, ``atexit`` handlers (``weakref.finalize`` among them)
+still run, and every file the build writes is closed once written. Only this
+command does it, in a process of its own: the extension leaves the collector
+of a process that loads it as it found it::
 
     python -m essaybook.sphinx_ext.build [sphinx-build's arguments]
 """
@@ -31,7 +30,7 @@ __all__ = ["leave_to_the_system", "main"]
 
 
 def leave_to_the_system() -> None:
-    """Collect the garbage there is, then freeze what is alive: the exit walks and frees none of it."""
+    """Collect the garbage made since the build froze what it left, then freeze the rest: the exit walks none of it."""
     gc.collect()
     gc.freeze()
 
