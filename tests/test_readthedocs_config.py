@@ -108,6 +108,13 @@ def test_make_compiles_our_modules_before_a_build_once_one_changed(target: str) 
     dry_run = subprocess.run(
         ["make", "-n", "-W", module, target], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.splitlines()
-    compiled = [i for i, line in enumerate(dry_run) if "-m compileall -q src" in line]
+    compiled = [i for i, line in enumerate(dry_run) if "-m compileall -q -x /project_files/ src" in line]
     ran = [i for i, line in enumerate(dry_run) if "-m essaybook.sphinx_ext.build" in line or "-m pytest" in line]
     assert compiled and ran and compiled[0] < ran[0], dry_run
+
+
+def test_the_new_books_files_are_never_compiled() -> None:
+    """The wheel packs project_files/ whole (pyproject.toml): a __pycache__ there would ship in it."""
+    project_files = ROOT / "src" / "essaybook" / "project_files"
+    assert list(project_files.rglob("*.py")), "no module there: the test would prove nothing"
+    assert list(project_files.rglob("__pycache__")) == []
