@@ -41,9 +41,10 @@ class Cycle:
         self.me = self
 
 
-def _app(builder: str = "html", parallel: bool = False) -> SimpleNamespace:
-    """What the functions read of Sphinx's application: the builder's name and whether it writes in parallel."""
-    return SimpleNamespace(builder=SimpleNamespace(name=builder, parallel_ok=parallel))
+def _start_writing(builder: str = "html", parallel: int = 1) -> None:
+    """The reading over, the writing starts, as Sphinx calls the two (only the parts they read)."""
+    collector.env_updated(None, None)
+    collector.write_started(SimpleNamespace(parallel=parallel), SimpleNamespace(name=builder))
 
 
 def test_the_reading_is_done_with_the_collector_paused_and_what_exists_frozen() -> None:
@@ -62,23 +63,23 @@ def test_pages_read_in_parallel_are_read_with_the_collector_on() -> None:
 @pytest.mark.parametrize(
     ("pages_read", "builder", "parallel", "frozen_while_writing", "torn_down"),
     [
-        (0, "html", False, True, False),
-        (1, "html", False, True, False),
-        (collector.KEEP_FROZEN_MAX, "html", False, True, False),
+        (0, "html", 1, True, False),
+        (1, "html", 1, True, False),
+        (collector.KEEP_FROZEN_MAX, "html", 2, True, False),
         # A long build writing page by page: frozen, each page torn down once written.
-        (collector.KEEP_FROZEN_MAX + 1, "html", False, True, True),
-        (collector.KEEP_FROZEN_MAX + 1, "dirhtml", False, True, True),
+        (collector.KEEP_FROZEN_MAX + 1, "html", 1, True, True),
+        (collector.KEEP_FROZEN_MAX + 1, "dirhtml", 1, True, True),
         # Any other long build: everything handed back before the writing.
-        (collector.KEEP_FROZEN_MAX + 1, "html", True, False, False),
-        (collector.KEEP_FROZEN_MAX + 1, "epub", False, False, False),
-        (collector.KEEP_FROZEN_MAX + 1, "latex", False, False, False),
+        (collector.KEEP_FROZEN_MAX + 1, "html", 2, False, False),
+        (collector.KEEP_FROZEN_MAX + 1, "epub", 1, False, False),
+        (collector.KEEP_FROZEN_MAX + 1, "latex", 1, False, False),
     ],
 )
 def test_what_waits_to_be_written_stays_frozen_unless_a_long_build_cannot_free_its_pages(
-    pages_read: int, builder: str, parallel: bool, frozen_while_writing: bool, torn_down: bool
+    pages_read: int, builder: str, parallel: int, frozen_while_writing: bool, torn_down: bool
 ) -> None:
     collector.env_before_read_docs(None, None, [f"p{i}" for i in range(pages_read)])
-    collector.env_updated(_app(builder, parallel), None)
+    _start_writing(builder, parallel)
     assert (gc.get_freeze_count() > 0) is frozen_while_writing
     # Frozen, the writing is done with the collector paused (run every COLLECT_EVERY pages); thawed, it is not.
     assert gc.isenabled() is not frozen_while_writing
@@ -87,7 +88,7 @@ def test_what_waits_to_be_written_stays_frozen_unless_a_long_build_cannot_free_i
 
 def test_an_edits_writing_has_the_collector_back_after_a_few_pages() -> None:
     collector.env_before_read_docs(None, None, ["edited"])
-    collector.env_updated(_app(), None)
+    _start_writing()
     for page in range(collector.KEEP_FROZEN_MAX):
         collector.doctree_resolved(None, None, f"p{page}")
         assert not gc.isenabled(), f"collector back after {page + 1} pages written"
@@ -110,7 +111,7 @@ def test_a_long_builds_pages_are_torn_down_once_written_and_freed_without_a_coll
     first, second = _doctree("first"), _doctree("second")
     gc.freeze()  # as the reading leaves them
     gone = weakref.ref(first[0][0])
-    collector.env_updated(_app(), None)
+    _start_writing()
     collector.doctree_resolved(None, first, "first")
     assert len(first.children) == 1, "a page was torn down before it was written"
     # The next page is being written: the one before it is written, and torn down.
@@ -140,7 +141,7 @@ def test_a_long_builds_writing_collects_every_few_pages(monkeypatch) -> None:
 
 def test_the_end_of_an_edits_build_has_the_collector_back() -> None:
     collector.env_before_read_docs(None, None, [])
-    collector.env_updated(_app(), None)
+    _start_writing()
     assert not gc.isenabled()
     collector.build_finished(None, None)
     assert gc.isenabled()
@@ -150,7 +151,7 @@ def test_a_process_that_turned_the_collector_off_keeps_it_off() -> None:
     gc.disable()
     try:
         collector.env_before_read_docs(None, None, [])
-        collector.env_updated(_app(), None)
+        _start_writing()
         for page in range(collector.KEEP_FROZEN_MAX + 1):
             collector.doctree_resolved(None, None, f"p{page}")
         collector.build_finished(None, None)
@@ -340,22 +341,30 @@ def test_a_long_build_tearing_its_pages_down_writes_what_any_build_writes(tmp_pa
     root = Path(__file__).parents[1]
     built: dict[str, Path] = {}
     modes: dict[str, set[bool]] = {}
-    for name, keep in (("edit", collector.KEEP_FROZEN_MAX), ("long", 0)):
+    # A long build written in parallel (forked writers write what this process resolved) tears nothing down.
+    for name, keep, parallel in (("edit", collector.KEEP_FROZEN_MAX, 1), ("long", 0, 1), ("parallel", 0, 2)):
         work = make_corpus(tmp_path / name, 6)
         shutil.copytree(root / "docs", work / "docs", ignore=lambda d, n: {"book", "_build"} & set(n))
         monkeypatch.setattr(collector, "KEEP_FROZEN_MAX", keep)
         monkeypatch.setattr(collector, "COLLECT_EVERY", 2)
-        app = make_app("html", srcdir=work / "docs", freshenv=True, confoverrides={"essaybook_page_bytes": 3000})
+        app = make_app(
+            "html",
+            srcdir=work / "docs",
+            freshenv=True,
+            parallel=parallel,
+            confoverrides={"essaybook_page_bytes": 3000},
+        )
         modes[name] = set()
         app.connect("doctree-resolved", lambda app, *args, m=modes[name]: m.add(collector._STATE["tear_down"]))
         app.build()
         assert app.statuscode == 0
         built[name] = Path(app.outdir)
-    assert modes == {"edit": {False}, "long": {True}}
+    assert modes == {"edit": {False}, "long": {True}, "parallel": {False}}
     assert list(built["long"].rglob("*-page-*.html")), "nothing was cut: the continuation pages would go untested"
     files = {
         name: {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
         for name, out in built.items()
     }
-    assert sorted(files["long"]) == sorted(files["edit"])
-    assert [p for p in files["edit"] if p != ".buildinfo" and files["long"][p] != files["edit"][p]] == []
+    for name in ("long", "parallel"):
+        assert sorted(files[name]) == sorted(files["edit"]), name
+        assert [p for p in files["edit"] if p != ".buildinfo" and files[name][p] != files["edit"][p]] == [], name

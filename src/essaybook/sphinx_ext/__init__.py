@@ -147,6 +147,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", collector.doctree_resolved)
     app.connect("env-get-updated", citations.env_get_updated)
     app.connect("env-get-updated", incremental.env_get_updated)
+    app.connect("write-started", collector.write_started)
     app.connect("write-started", incremental.write_started)
     app.connect("write-started", navigation.write_started)
     # Before furo's handler (priority 500), which calls toctree().

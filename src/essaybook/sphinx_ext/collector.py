@@ -68,6 +68,7 @@ __all__ = [
     "html_collect_pages",
     "tear_down",
     "the_process_goes_on",
+    "write_started",
 ]
 
 # Pages this build reads, has passed between while reading, and has written; whether this module
@@ -161,20 +162,29 @@ def env_purge_doc(app: Sphinx, env: Any, docname: str) -> None:
 
 
 def env_updated(app: Sphinx, env: Any) -> list[str]:
-    """Every page read: freeze what the build holds for the writing, unless many pages wait to be written."""
+    """Every page read: freeze what the build holds for the writing (:func:`write_started` may hand it back)."""
     _STATE["written"] = 0
+    _collect_and_freeze()
+    _pause()
+    return []
+
+
+def write_started(app: Sphinx, builder: Any) -> None:
+    """The writing starts: a long build keeps what it holds frozen only if it can tear its pages down.
+
+    It can when it writes one page after the other in this process: not with
+    ``-j``, where this process resolves the pages and forked writers write
+    them (even if Sphinx then writes serially, for an extension not safe in
+    parallel: everything is handed back then, as before).
+    """
     if _STATE["reading"] <= KEEP_FROZEN_MAX:
-        _collect_and_freeze()
-        _pause()
-    elif app.builder.name in PAGE_BY_PAGE and not getattr(app.builder, "parallel_ok", False):
+        return
+    if builder.name in PAGE_BY_PAGE and app.parallel <= 1:
         # Each page's doctree is torn down once written (doctree_resolved): freed by its references, frozen or not.
-        _collect_and_freeze()
-        _pause()
         _STATE["tear_down"] = True
     else:
         gc.unfreeze()
         _resume()
-    return []
 
 
 def doctree_resolved(app: Sphinx, doctree: Any, docname: str) -> None:
