@@ -32,8 +32,8 @@ it was frozen with the rest, and so are the continuation pages' nodes
 (:mod:`.paging`). Any other long build (parallel writing, the EPUB, the PDF's
 one document) hands everything back to the collector before it writes.
 At 1,000 essays, ``-j 1``, the collections took 68 s of a 232 s clean build
-and now take 18 s (the reading's 14 s); the peak memory went from 1.6 GB to
-2.0 GB.
+and now take 6 s (the reading's 3 s) of 148 s; the peak memory went from
+1.6 GB to 2.0 GB.
 
 At the end of the build ``gc.unfreeze()`` hands everything back and a pause
 ends: the process is left as it was found, and one that goes on (a test run)
