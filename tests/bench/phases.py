@@ -167,9 +167,8 @@ def _install(clock: Clock) -> None:
 def _child(project: Path, out: Path, doctrees: Path, report: Path) -> int:
     start = time.perf_counter()
     clock = Clock()
-    import sphinx.cmd.build  # noqa: F401 (imported before the clock, as make html's command imports it)
-
     sys.path.insert(0, str(project / "src"))
+    # make html's command (it imports Sphinx's), imported before the clock is installed.
     from essaybook.sphinx_ext import build
 
     _install(clock)

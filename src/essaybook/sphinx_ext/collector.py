@@ -100,6 +100,14 @@ def _collect_and_freeze() -> None:
     gc.freeze()
 
 
+def _count(key: str) -> int:
+    """One more page read or written: every ``COLLECT_EVERY``, collect what the last ones dropped, freeze the rest."""
+    _STATE[key] += 1
+    if _STATE[key] % COLLECT_EVERY == 0:
+        _collect_and_freeze()
+    return _STATE[key]
+
+
 def _pause() -> None:
     if gc.isenabled():
         gc.disable()
@@ -156,9 +164,7 @@ def env_before_read_docs(app: Sphinx, env: Any, docnames: list[str]) -> None:
 
 def env_purge_doc(app: Sphinx, env: Any, docname: str) -> None:
     """Between two pages read, every ``COLLECT_EVERY``: collect what the last ones dropped, freeze the rest."""
-    _STATE["between"] += 1
-    if _STATE["between"] % COLLECT_EVERY == 0:
-        _collect_and_freeze()
+    _count("between")
 
 
 def env_updated(app: Sphinx, env: Any) -> list[str]:
@@ -189,15 +195,15 @@ def write_started(app: Sphinx, builder: Any) -> None:
 
 def doctree_resolved(app: Sphinx, doctree: Any, docname: str) -> None:
     """A page is being written: the page before it is written (serial writing), and may be torn down."""
-    _STATE["written"] += 1
     if _STATE["tear_down"]:
         _tear_down_last()
         _STATE["last"] = doctree
-        if _STATE["written"] % COLLECT_EVERY == 0:
-            # What the last pages' writing left (the writer's cycles) is freed; what lives on is frozen.
-            _collect_and_freeze()
-    elif _STATE["written"] > KEEP_FROZEN_MAX:
-        _resume()
+        # What the last pages' writing left (the writer's cycles) is freed; what lives on is frozen.
+        _count("written")
+    else:
+        _STATE["written"] += 1
+        if _STATE["written"] > KEEP_FROZEN_MAX:
+            _resume()
 
 
 def tear_down(tree: Any) -> None:
@@ -213,7 +219,7 @@ def tear_down(tree: Any) -> None:
 
 
 def _tear_down_last() -> None:
-    last = _STATE.pop("last", None)
+    last, _STATE["last"] = _STATE["last"], None
     if last is not None:
         tear_down(last)
 
@@ -240,9 +246,8 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
     """
     _tear_down_last()
     _STATE["tear_down"] = False
+    _resume()
     if _STATE["process_ends"]:
         gc.freeze()
-        _resume()
     else:
-        _resume()
         gc.unfreeze()
